@@ -1,0 +1,23 @@
+namespace Conclave.Threshold;
+
+/// <summary>Which check made a protocol abort. Each case names a check a cheating party can fail.</summary>
+public enum AbortReason
+{
+    /// <summary>A FROST signature share failed verification (RFC 9591 §5.4).</summary>
+    InvalidSignatureShare,
+
+    /// <summary>A DKG proof of knowledge of the constant term failed (FROST KeyGen round 1, step 5).</summary>
+    InvalidProofOfKnowledge,
+
+    /// <summary>A DKG secret share did not match the dealer's VSS commitment (FROST KeyGen round 2, step 2): a complaint.</summary>
+    InvalidSecretShare,
+
+    /// <summary>A message was malformed: bad length, non-canonical scalar, invalid element, wrong commitment count.</summary>
+    MalformedMessage,
+
+    /// <summary>A participant sent two different messages for the same round.</summary>
+    Equivocation,
+
+    /// <summary>An expected message is missing, or a message came from an unexpected participant.</summary>
+    UnexpectedParticipant,
+}

@@ -1,0 +1,27 @@
+using Conclave.Crypto.Random;
+
+namespace Conclave.Threshold.Tests.Support;
+
+/// <summary>Test-only randomness that replays fixed chunks in order, to reproduce published vectors.</summary>
+public sealed class ReplayRandomSource : IRandomSource
+{
+    private readonly Queue<byte[]> _chunks;
+
+    public ReplayRandomSource(params byte[][] chunks)
+    {
+        _chunks = new Queue<byte[]>(chunks);
+    }
+
+    public int Remaining => _chunks.Count;
+
+    public void Fill(Span<byte> destination)
+    {
+        var next = _chunks.Dequeue();
+        if (next.Length != destination.Length)
+        {
+            throw new InvalidOperationException($"Replay chunk has {next.Length} bytes, {destination.Length} requested.");
+        }
+
+        next.CopyTo(destination);
+    }
+}
