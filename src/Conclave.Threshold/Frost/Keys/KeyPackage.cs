@@ -79,6 +79,11 @@ public sealed class KeyPackage : IDisposable
     /// </summary>
     internal KeyPackage ForSigning(ReadOnlySpan<byte> merkleRoot, bool tweak)
     {
+        if (tweak && !Suite.TweaksAfterDkg)
+        {
+            throw new ArgumentException($"The {Suite.Name} suite has no key tweak; pass no merkle root.", nameof(merkleRoot));
+        }
+
         var kp = this;
         if (tweak)
         {

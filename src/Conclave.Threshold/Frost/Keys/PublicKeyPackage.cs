@@ -49,6 +49,11 @@ public sealed class PublicKeyPackage
     /// <summary>The package as the suite signs with it (Taproot: even y, optional BIP-341 tweak).</summary>
     internal PublicKeyPackage ForSigning(ReadOnlySpan<byte> merkleRoot, bool tweak)
     {
+        if (tweak && !Suite.TweaksAfterDkg)
+        {
+            throw new ArgumentException($"The {Suite.Name} suite has no key tweak; pass no merkle root.", nameof(merkleRoot));
+        }
+
         var p = tweak ? Tweaked(merkleRoot) : this;
         return Suite.MustNegateKey(p.VerifyingKey) ? p.Negated() : p;
     }

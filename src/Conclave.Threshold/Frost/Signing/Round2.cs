@@ -9,7 +9,7 @@ public static class Round2
     /// <summary>
     /// sign(identifier, sk_i, group_public_key, nonce_i, msg, commitment_list). Validates the
     /// signing package first (its own commitment must be present and equal to the nonces'
-    /// commitments, enough signers, all signers known to the key). The nonces are consumed by
+    /// commitments, enough signers; the coordinator checks that every signer belongs to the key). The nonces are consumed by
     /// any call, successful or not, so they can never be used twice.
     /// </summary>
     /// <param name="signingPackage">The coordinator's commitment list and message.</param>
@@ -28,11 +28,6 @@ public static class Round2
         using var secretNonces = nonces.Consume();
         var suite = keyPackage.Suite;
         var g = suite.Group;
-        if (tweak && !suite.TweaksAfterDkg)
-        {
-            throw new ArgumentException($"The {suite.Name} suite has no key tweak.", nameof(merkleRoot));
-        }
-
         // RFC 9591 §5.2: the signer checks its own commitment is in the list, unchanged.
         var own = signingPackage.Commitments.FirstOrDefault(c => c.Identifier == keyPackage.Identifier);
         if (own is null || !own.Equals(nonces.Commitments))

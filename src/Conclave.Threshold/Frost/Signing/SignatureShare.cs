@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Conclave.Threshold.Frost.Ciphersuites;
 
 namespace Conclave.Threshold.Frost.Signing;
@@ -31,7 +32,14 @@ public sealed class SignatureShare
     public ReadOnlySpan<byte> Share => _share;
 
     /// <summary>Wire encoding: version byte, 2-byte big-endian identifier, z_i.</summary>
-    public byte[] Serialize() => [FrostWire.Version, (byte)(Identifier.Value >> 8), (byte)Identifier.Value, .. _share];
+    public byte[] Serialize()
+    {
+        var bytes = new byte[3 + _share.Length];
+        bytes[0] = FrostWire.Version;
+        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(1), Identifier.Value);
+        _share.CopyTo(bytes, 3);
+        return bytes;
+    }
 
     /// <summary>Parses the wire encoding; throws <see cref="FormatException"/> when malformed.</summary>
     public static SignatureShare Deserialize(FrostCiphersuite suite, ReadOnlySpan<byte> bytes)
@@ -42,7 +50,7 @@ public sealed class SignatureShare
             throw new FormatException("Malformed signature share.");
         }
 
-        var id = (ushort)((bytes[1] << 8) | bytes[2]);
+        var id = BinaryPrimitives.ReadUInt16BigEndian(bytes[1..]);
         if (id == 0)
         {
             throw new FormatException("Participant identifier 0 is invalid.");

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Conclave.Crypto.Groups;
 using Conclave.Threshold.Frost.Ciphersuites;
 
@@ -36,8 +37,7 @@ public sealed record SigningCommitments
         var g = Hiding.Group;
         var bytes = new byte[3 + (2 * g.ElementLength)];
         bytes[0] = FrostWire.Version;
-        bytes[1] = (byte)(Identifier.Value >> 8);
-        bytes[2] = (byte)Identifier.Value;
+        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(1), Identifier.Value);
         g.SerializeElement(Hiding, bytes.AsSpan(3));
         g.SerializeElement(Binding, bytes.AsSpan(3 + g.ElementLength));
         return bytes;
@@ -54,7 +54,7 @@ public sealed record SigningCommitments
             throw new FormatException("Malformed signing commitments.");
         }
 
-        var id = (ushort)((bytes[1] << 8) | bytes[2]);
+        var id = BinaryPrimitives.ReadUInt16BigEndian(bytes[1..]);
         if (id == 0)
         {
             throw new FormatException("Participant identifier 0 is invalid.");

@@ -12,6 +12,7 @@ namespace Conclave.Threshold.Frost.Signing;
 public sealed class SigningNonces : IDisposable
 {
     private readonly SecretBytes _nonces; // hiding || binding
+    private readonly Lock _gate = new();
 
     internal SigningNonces(SecretBytes nonces, SigningCommitments commitments)
     {
@@ -31,18 +32,28 @@ public sealed class SigningNonces : IDisposable
     /// </summary>
     internal SecretBytes Consume()
     {
-        if (_nonces.IsDisposed)
+        // Check, copy and wipe under one lock so two threads can never both obtain the nonces.
+        lock (_gate)
         {
-            throw new InvalidOperationException("These signing nonces were already used or disposed; FROST nonces are single-use (RFC 9591 §5.1).");
-        }
+            if (_nonces.IsDisposed)
+            {
+                throw new InvalidOperationException("These signing nonces were already used or disposed; FROST nonces are single-use (RFC 9591 §5.1).");
+            }
 
-        var copy = SecretBytes.Copy(_nonces.Span);
-        _nonces.Dispose();
-        return copy;
+            var copy = SecretBytes.Copy(_nonces.Span);
+            _nonces.Dispose();
+            return copy;
+        }
     }
 
     /// <summary>Wipes the nonces.</summary>
-    public void Dispose() => _nonces.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _nonces.Dispose();
+        }
+    }
 
     /// <inheritdoc />
     public override string ToString() => "<redacted>";

@@ -93,13 +93,7 @@ public static class FrostDkg
             var suite = secret.Suite;
             CheckPeers(secret.Identifier, secret.MaxSigners, round1Packages.Keys);
 
-            var malformed = round1Packages
-                .Where(kv => kv.Value.Commitment.Coefficients.Count != secret.MinSigners || !ReferenceEquals(kv.Value.Commitment.Group, suite.Group))
-                .Select(kv => kv.Key).Order().ToList();
-            if (malformed.Count > 0)
-            {
-                throw new ProtocolAbortException(AbortReason.MalformedMessage, malformed, $"the commitment must have {secret.MinSigners} coefficients");
-            }
+            CheckCommitments(suite, secret.MinSigners, round1Packages);
 
             var badProofs = round1Packages
                 .Where(kv => !VerifyProofOfKnowledge(suite, kv.Key, kv.Value, secret.Context))
@@ -156,6 +150,7 @@ public static class FrostDkg
             var suite = secret.Suite;
             var g = suite.Group;
             CheckPeers(secret.Identifier, secret.MaxSigners, round1Packages.Keys);
+            CheckCommitments(suite, secret.MinSigners, round1Packages);
             var mismatched = round1Packages.Keys.Except(round2Packages.Keys).Concat(round2Packages.Keys.Except(round1Packages.Keys))
                 .Concat(round2Packages.Where(kv => kv.Value.Sender != kv.Key || kv.Value.Recipient != secret.Identifier).Select(kv => kv.Key))
                 .Distinct().Order().ToList();
@@ -239,6 +234,17 @@ public static class FrostDkg
         g.SerializeElement(r, input.AsSpan(ns + ne));
         context.CopyTo(input.AsSpan(ns + (2 * ne)));
         suite.HDkg(input, challenge);
+    }
+
+    private static void CheckCommitments(FrostCiphersuite suite, int minSigners, IReadOnlyDictionary<ParticipantId, Round1Package> round1Packages)
+    {
+        var malformed = round1Packages
+            .Where(kv => kv.Value.Commitment.Coefficients.Count != minSigners || !ReferenceEquals(kv.Value.Commitment.Group, suite.Group))
+            .Select(kv => kv.Key).Order().ToList();
+        if (malformed.Count > 0)
+        {
+            throw new ProtocolAbortException(AbortReason.MalformedMessage, malformed, $"the commitment must have {minSigners} coefficients");
+        }
     }
 
     private static void CheckPeers(ParticipantId self, int maxSigners, IEnumerable<ParticipantId> peers)

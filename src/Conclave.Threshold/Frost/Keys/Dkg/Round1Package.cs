@@ -59,6 +59,12 @@ public sealed class Round1Package
             elements[j] = g.DeserializeElement(bytes.Slice(2 + (j * g.ElementLength), g.ElementLength));
         }
 
-        return new Round1Package(new VssCommitment(elements), bytes[(2 + (elements.Length * g.ElementLength))..]);
+        var proof = bytes[(2 + (elements.Length * g.ElementLength))..];
+        if (!suite.TryDeserializeProof(proof, out _, out _))
+        {
+            throw new FormatException("Malformed DKG round-one package: the proof of knowledge is not a valid (R, mu) pair.");
+        }
+
+        return new Round1Package(new VssCommitment(elements), proof);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using Conclave.Crypto;
 using Conclave.Threshold.Frost.Ciphersuites;
@@ -36,8 +37,15 @@ public sealed class Round2Package : IDisposable
     internal ReadOnlySpan<byte> SigningShare => _share.Span;
 
     /// <summary>Wire encoding (for an encrypted channel only): version, sender, recipient, share.</summary>
-    public byte[] Serialize() =>
-        [Signing.FrostWire.Version, (byte)(Sender.Value >> 8), (byte)Sender.Value, (byte)(Recipient.Value >> 8), (byte)Recipient.Value, .. _share.Span];
+    public byte[] Serialize()
+    {
+        var bytes = new byte[5 + _share.Length];
+        bytes[0] = Signing.FrostWire.Version;
+        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(1), Sender.Value);
+        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(3), Recipient.Value);
+        _share.Span.CopyTo(bytes.AsSpan(5));
+        return bytes;
+    }
 
     /// <summary>Parses the wire encoding; throws <see cref="FormatException"/> when malformed.</summary>
     public static Round2Package Deserialize(FrostCiphersuite suite, ReadOnlySpan<byte> bytes)
@@ -48,8 +56,8 @@ public sealed class Round2Package : IDisposable
             throw new FormatException("Malformed DKG round-two package.");
         }
 
-        var sender = (ushort)((bytes[1] << 8) | bytes[2]);
-        var recipient = (ushort)((bytes[3] << 8) | bytes[4]);
+        var sender = BinaryPrimitives.ReadUInt16BigEndian(bytes[1..]);
+        var recipient = BinaryPrimitives.ReadUInt16BigEndian(bytes[3..]);
         if (sender == 0 || recipient == 0 || !suite.Group.IsCanonicalScalar(bytes[5..]))
         {
             throw new FormatException("Malformed DKG round-two package.");

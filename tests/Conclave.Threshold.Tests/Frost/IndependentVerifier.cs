@@ -1,0 +1,144 @@
+using System.Text;
+using Conclave.Threshold.Frost.Ciphersuites;
+using NSec.Cryptography;
+using Org.BouncyCastle.Asn1.Sec;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Math.EC;
+using SHA256 = System.Security.Cryptography.SHA256;
+
+namespace Conclave.Threshold.Tests.Frost;
+
+/// <summary>
+/// Signature verifiers that share no curve code with Conclave: NSec for Ed25519 (RFC 8032),
+/// and BouncyCastle's secp256k1 arithmetic for BIP-340 and for RFC 9591's prime-order check
+/// [z]G == R + [c]PK (that one reuses the suite's H2, a hash-to-field pinned by the RFC vectors).
+/// </summary>
+internal static class IndependentVerifier
+{
+    private static readonly X9ECParameters Secp256k1 = SecNamedCurves.GetByName("secp256k1");
+    private static readonly BigInteger P = Secp256k1.Curve.Field.Characteristic;
+    private static readonly BigInteger N = Secp256k1.N;
+    private static readonly BigInteger Seven = BigInteger.ValueOf(7);
+
+    /// <summary>Verifies with the standard verifier of the suite's signature scheme.</summary>
+    public static bool Verify(FrostCiphersuite suite, byte[] publicKey, byte[] message, byte[] signature) => suite.Name switch
+    {
+        "ed25519" => VerifyEd25519(publicKey, message, signature),
+        "secp256k1" => VerifySecp256k1(suite, publicKey, message, signature),
+        "secp256k1-tr" => VerifyBip340(publicKey, message, signature),
+        _ => throw new ArgumentException($"No independent verifier for {suite.Name}.", nameof(suite)),
+    };
+
+    /// <summary>RFC 8032 Ed25519 through NSec.</summary>
+    public static bool VerifyEd25519(byte[] publicKey, byte[] message, byte[] signature)
+    {
+        var algorithm = SignatureAlgorithm.Ed25519;
+        var key = PublicKey.Import(algorithm, publicKey, KeyBlobFormat.RawPublicKey);
+        return algorithm.Verify(key, message, signature);
+    }
+
+    /// <summary>RFC 9591 §6.5 FROST(secp256k1, SHA-256) verification over BouncyCastle points.</summary>
+    public static bool VerifySecp256k1(FrostCiphersuite suite, byte[] publicKey, byte[] message, byte[] signature)
+    {
+        if (publicKey.Length != 33 || signature.Length != 65 || !IsCompressed(publicKey) || !IsCompressed(signature.AsSpan(0, 33)))
+        {
+            return false;
+        }
+
+        ECPoint pk;
+        ECPoint r;
+        try
+        {
+            pk = Secp256k1.Curve.DecodePoint(publicKey);
+            r = Secp256k1.Curve.DecodePoint(signature[..33]);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+
+        var z = new BigInteger(1, signature, 33, 32);
+        if (z.CompareTo(N) >= 0)
+        {
+            return false;
+        }
+
+        var c = new byte[32];
+        suite.H2([.. signature[..33], .. publicKey, .. message], c);
+        var left = Secp256k1.G.Multiply(z).Normalize();
+        var right = r.Add(pk.Multiply(new BigInteger(1, c))).Normalize();
+        return left.Equals(right);
+    }
+
+    /// <summary>BIP-340 verification, step by step from the BIP.</summary>
+    public static bool VerifyBip340(byte[] xOnlyPublicKey, byte[] message, byte[] signature)
+    {
+        if (xOnlyPublicKey.Length != 32 || signature.Length != 64)
+        {
+            return false;
+        }
+
+        var pk = LiftX(new BigInteger(1, xOnlyPublicKey));
+        var r = new BigInteger(1, signature, 0, 32);
+        var s = new BigInteger(1, signature, 32, 32);
+        if (pk is null || r.CompareTo(P) >= 0 || s.CompareTo(N) >= 0)
+        {
+            return false;
+        }
+
+        var e = new BigInteger(1, TaggedHash("BIP0340/challenge", [.. signature[..32], .. xOnlyPublicKey, .. message])).Mod(N);
+        var point = Secp256k1.G.Multiply(s).Add(pk.Multiply(e).Negate()).Normalize();
+        return !point.IsInfinity
+            && !point.AffineYCoord.ToBigInteger().TestBit(0)
+            && point.AffineXCoord.ToBigInteger().Equals(r);
+    }
+
+    /// <summary>
+    /// BIP-341 taproot_tweak_pubkey: Q = lift_x(P) + int(hash_TapTweak(P || merkle_root))G,
+    /// returned as the 32-byte x-only output key and whether Q has even y.
+    /// </summary>
+    public static (byte[] OutputKey, bool HasEvenY) TaprootTweak(byte[] xOnlyInternalKey, byte[] merkleRoot)
+    {
+        var p = LiftX(new BigInteger(1, xOnlyInternalKey)) ?? throw new ArgumentException("Not an x coordinate on secp256k1.", nameof(xOnlyInternalKey));
+        var t = new BigInteger(1, TaggedHash("TapTweak", [.. xOnlyInternalKey, .. merkleRoot]));
+        if (t.CompareTo(N) >= 0)
+        {
+            throw new ArgumentException("Tweak out of range (probability 2^-128).", nameof(merkleRoot));
+        }
+
+        var q = p.Add(Secp256k1.G.Multiply(t)).Normalize();
+        return (PadLeft(q.AffineXCoord.ToBigInteger().ToByteArrayUnsigned(), 32), !q.AffineYCoord.ToBigInteger().TestBit(0));
+    }
+
+    /// <summary>The 32-byte x coordinate of a 33-byte compressed SEC1 point (BIP-340 bytes(P)).</summary>
+    public static byte[] XOnly(byte[] compressed) => compressed[1..];
+
+    private static ECPoint? LiftX(BigInteger x)
+    {
+        if (x.CompareTo(P) >= 0)
+        {
+            return null;
+        }
+
+        var c = x.ModPow(BigInteger.Three, P).Add(Seven).Mod(P);
+        var y = c.ModPow(P.Add(BigInteger.One).ShiftRight(2), P);
+        if (!y.ModPow(BigInteger.Two, P).Equals(c))
+        {
+            return null;
+        }
+
+        return Secp256k1.Curve.CreatePoint(x, y.TestBit(0) ? P.Subtract(y) : y);
+    }
+
+    private static byte[] TaggedHash(string tag, byte[] message)
+    {
+        var tagHash = SHA256.HashData(Encoding.ASCII.GetBytes(tag));
+        return SHA256.HashData([.. tagHash, .. tagHash, .. message]);
+    }
+
+    private static bool IsCompressed(ReadOnlySpan<byte> encoding) => encoding[0] is 0x02 or 0x03;
+
+    private static byte[] PadLeft(byte[] bytes, int length) =>
+        bytes.Length >= length ? bytes : [.. new byte[length - bytes.Length], .. bytes];
+}
