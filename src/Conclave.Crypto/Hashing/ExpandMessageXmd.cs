@@ -14,12 +14,14 @@ public static class ExpandMessageXmd
     /// <summary>expand_message_xmd(msg, DST, len_in_bytes) with SHA-256.</summary>
     public static byte[] Sha256(ReadOnlySpan<byte> message, ReadOnlySpan<byte> dst, int lengthInBytes)
     {
-        // RFC 9380 §5.3.1 steps 1-3.
-        var ell = (lengthInBytes + BInBytes - 1) / BInBytes;
-        if (ell > 255 || lengthInBytes > 65535 || lengthInBytes <= 0)
+        // RFC 9380 §5.3.1 steps 1-3 (ell <= 255 also keeps len_in_bytes below 2^16). Checked before
+        // computing ell so that huge lengths cannot overflow (checked arithmetic).
+        if (lengthInBytes <= 0 || lengthInBytes > 255 * BInBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(lengthInBytes));
         }
+
+        var ell = (lengthInBytes + BInBytes - 1) / BInBytes;
 
         if (dst.Length > 255)
         {
@@ -39,7 +41,7 @@ public static class ExpandMessageXmd
             zPad.Clear();
             h.AppendData(zPad);
             h.AppendData(message);
-            Span<byte> lib = [(byte)(lengthInBytes >> 8), (byte)lengthInBytes, 0];
+            Span<byte> lib = [(byte)(lengthInBytes >> 8), (byte)(lengthInBytes & 0xff), 0]; // I2OSP(len_in_bytes, 2)
             h.AppendData(lib);
             h.AppendData(dstPrime);
             h.GetHashAndReset(b0);

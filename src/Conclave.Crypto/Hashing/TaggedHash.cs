@@ -22,8 +22,8 @@ public static class TaggedHash
         }
     }
 
-    /// <summary>Computes hash_tag(x1 || x2 || ...) for spans.</summary>
-    public static byte[] Compute(string tag, params ReadOnlySpan<byte[]> parts)
+    /// <summary>Computes hash_tag(x1 || x2 || ...). (A separate name, so a call with a destination array can never bind here.)</summary>
+    public static byte[] ComputeParts(string tag, params ReadOnlySpan<byte[]> parts)
     {
         ArgumentNullException.ThrowIfNull(tag);
         Span<byte> tagHash = stackalloc byte[32];
