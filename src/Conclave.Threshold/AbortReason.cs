@@ -20,4 +20,19 @@ public enum AbortReason
 
     /// <summary>An expected message is missing, or a message came from an unexpected participant.</summary>
     UnexpectedParticipant,
+
+    /// <summary>A revealed value does not match the hash commitment the participant sent earlier.</summary>
+    InvalidDecommitment,
+
+    /// <summary>A Schnorr proof of knowledge (Π^sch) failed.</summary>
+    InvalidSchnorrProof,
+
+    /// <summary>Ring-Pedersen parameters or their proof Π^prm are invalid.</summary>
+    InvalidRingPedersenProof,
+
+    /// <summary>The Paillier-Blum modulus proof Π^mod failed.</summary>
+    InvalidModulusProof,
+
+    /// <summary>The no-small-factor proof Π^fac failed.</summary>
+    InvalidFactorProof,
 }

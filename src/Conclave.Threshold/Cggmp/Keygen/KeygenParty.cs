@@ -1,0 +1,299 @@
+using System.Security.Cryptography;
+using Conclave.Crypto;
+using Conclave.Crypto.Groups;
+using Conclave.Crypto.Proofs;
+using Conclave.Crypto.Random;
+using Conclave.Crypto.Transcripts;
+using Conclave.Threshold.Cggmp.Internal;
+using Conclave.Threshold.Frost.Keys;
+
+namespace Conclave.Threshold.Cggmp.Keygen;
+
+/// <summary>
+/// One party of CGGMP21 threshold (t-of-n) key generation on secp256k1, as the Lockness CGGMP21
+/// implementation spec describes it ("Threshold Key Generation"; the paper's Fig. 5 with Feldman
+/// VSS), with the reliability check (echo of round-one commitments) always on:
+/// <list type="number">
+/// <item>commit: V_i = H(sid, n, i, t, rid_i, S_i, A_i, u_i);</item>
+/// <item>echo the commitments received, so equivocation aborts before anything is revealed;</item>
+/// <item>reveal (rid_i, S_i, A_i, u_i) and send σ_{i,j} = f_i(j) privately;</item>
+/// <item>check decommitments and shares, derive x_i and every X_j, prove knowledge of x_i (Π^sch)
+/// with a challenge bound to sid, i and rid = ⊕ rid_j;</item>
+/// <item>verify every proof and output the key share.</item>
+/// </list>
+/// Each method is one step of the state machine: it takes the messages received in the previous
+/// round and returns the messages to send. A failed check throws <see cref="ProtocolAbortException"/>
+/// naming every party that failed it.
+/// </summary>
+public sealed class KeygenParty : IDisposable
+{
+    private const string CommitProtocol = "conclave/cggmp21/keygen/hash-com/v1";
+    private const string SchnorrProtocol = "conclave/cggmp21/keygen/sch/v1";
+
+    private readonly PrimeOrderGroup _group = Secp256k1Group.Instance;
+    private readonly IRandomSource _random;
+    private readonly List<ParticipantId> _parties;
+    private readonly byte[] _rid = new byte[32];
+    private readonly byte[] _nonce = new byte[32];
+    private readonly SecretBytes _alpha;
+    private readonly Polynomial _polynomial;
+    private readonly VssCommitment _commitment;
+    private readonly Element _schnorrCommitment;
+    private Stage _stage = Stage.Created;
+    private Dictionary<ParticipantId, byte[]> _commitments = [];
+    private Dictionary<ParticipantId, KeygenRevealMessage> _reveals = [];
+    private Dictionary<ParticipantId, Element> _publicShares = [];
+    private Element? _publicKey;
+    private byte[] _ridCombined = [];
+    private SecretBytes? _share;
+
+    /// <summary>Creates the party and draws its secrets.</summary>
+    /// <param name="session">The session id (bound into every hash and proof).</param>
+    /// <param name="self">This party.</param>
+    /// <param name="parties">All n parties (identifiers are the Shamir evaluation points).</param>
+    /// <param name="threshold">t, the number of parties needed to sign (2 ≤ t ≤ n).</param>
+    /// <param name="random">Randomness (the OS CSPRNG by default).</param>
+    public KeygenParty(SessionId session, ParticipantId self, IReadOnlyCollection<ParticipantId> parties, int threshold, IRandomSource? random = null)
+    {
+        _parties = Rounds.PartyList(parties, self);
+        TrustedDealer.CheckParameters(threshold, _parties.Count);
+        Session = session;
+        Self = self;
+        Threshold = threshold;
+        _random = random ?? SystemRandomSource.Instance;
+
+        Span<byte> secret = stackalloc byte[32];
+        try
+        {
+            _group.RandomScalar(_random, secret);
+            _polynomial = Polynomial.Create(_group, secret, threshold, _random);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+
+        _commitment = _polynomial.Commit();
+        _random.Fill(_rid);
+        _random.Fill(_nonce);
+        var g = _group;
+        var rng = _random;
+        Element? a = null;
+        _alpha = SecretBytes.Create(32, 0, (span, _) => a = SchnorrProof.Commit(g, rng, span));
+        _schnorrCommitment = a!;
+    }
+
+    private enum Stage
+    {
+        Created,
+        Committed,
+        Echoed,
+        Revealed,
+        Proved,
+        Finished,
+    }
+
+    /// <summary>The session.</summary>
+    public SessionId Session { get; }
+
+    /// <summary>This party.</summary>
+    public ParticipantId Self { get; }
+
+    /// <summary>The threshold t.</summary>
+    public int Threshold { get; }
+
+    /// <summary>Round 1: broadcast the hash commitment.</summary>
+    public KeygenCommitMessage Round1()
+    {
+        Advance(Stage.Created, Stage.Committed);
+        var v = HashCommitment(Self, _rid, _commitment, _schnorrCommitment, _nonce);
+        _commitments[Self] = v;
+        return new KeygenCommitMessage(Session, Self, v);
+    }
+
+    /// <summary>Round 2: receive every other party's commitment; broadcast the echo of all of them.</summary>
+    public KeygenEchoMessage Round2(IReadOnlyCollection<KeygenCommitMessage> commitments)
+    {
+        Advance(Stage.Committed, Stage.Echoed);
+        var received = Collect(commitments, 1);
+        var malformed = received.Where(kv => kv.Value.Commitment.Length != 32).Select(kv => kv.Key).Order().ToList();
+        Abort(AbortReason.MalformedMessage, malformed, "a commitment must be 32 bytes");
+        foreach (var (j, m) in received)
+        {
+            _commitments[j] = m.Commitment;
+        }
+
+        return new KeygenEchoMessage(Session, Self, [.. _parties.Select(p => _commitments[p])]);
+    }
+
+    /// <summary>
+    /// Round 3: compare every echo with this party's own view (a mismatch at position k means
+    /// party k sent different commitments to different parties), then reveal and deal shares.
+    /// </summary>
+    public (KeygenRevealMessage Reveal, IReadOnlyList<KeygenShareMessage> Shares) Round3(IReadOnlyCollection<KeygenEchoMessage> echoes)
+    {
+        Advance(Stage.Echoed, Stage.Revealed);
+        var received = Collect(echoes, 2);
+        Rounds.CheckEchoes(received.Values.Select(e => (e.Sender, e.Commitments)), _parties, _commitments);
+
+        var shares = new List<KeygenShareMessage>(_parties.Count - 1);
+        Span<byte> sigma = stackalloc byte[32];
+        try
+        {
+            foreach (var j in _parties.Where(p => p != Self))
+            {
+                _polynomial.Evaluate(j, sigma);
+                shares.Add(new KeygenShareMessage(Session, Self, j, sigma));
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(sigma);
+        }
+
+        return (new KeygenRevealMessage(Session, Self, (byte[])_rid.Clone(), _commitment, _schnorrCommitment, (byte[])_nonce.Clone()), shares);
+    }
+
+    /// <summary>
+    /// Round 4: check every decommitment against its round-one hash and every received share
+    /// against its dealer's VSS commitment (a complaint names the dealer); derive x_i, X_j and Y;
+    /// broadcast the Schnorr proof of knowledge of x_i.
+    /// </summary>
+    public KeygenProofMessage Round4(IReadOnlyCollection<KeygenRevealMessage> reveals, IReadOnlyCollection<KeygenShareMessage> shares)
+    {
+        ArgumentNullException.ThrowIfNull(shares);
+        Advance(Stage.Revealed, Stage.Proved);
+        var opened = Collect(reveals, 3);
+        var mine = shares.Where(s => s.Recipient == Self).ToList();
+        var received = Collect(mine, 3);
+
+        var malformed = opened
+            .Where(kv => kv.Value.Rid.Length != 32 || kv.Value.Nonce.Length != 32
+                || kv.Value.Coefficients.Coefficients.Count != Threshold
+                || !ReferenceEquals(kv.Value.Coefficients.Group, _group)
+                || kv.Value.SchnorrCommitment.IsIdentity || !ReferenceEquals(kv.Value.SchnorrCommitment.Group, _group))
+            .Select(kv => kv.Key)
+            .Concat(received.Where(kv => !_group.IsCanonicalScalar(kv.Value.Share)).Select(kv => kv.Key))
+            .Distinct().Order().ToList();
+        Abort(AbortReason.MalformedMessage, malformed, $"the reveal must carry 32-byte rid and nonce, {Threshold} coefficient commitments and a valid Schnorr commitment; shares must be canonical scalars");
+
+        var badOpenings = opened
+            .Where(kv => !CryptographicOperations.FixedTimeEquals(
+                HashCommitment(kv.Key, kv.Value.Rid, kv.Value.Coefficients, kv.Value.SchnorrCommitment, kv.Value.Nonce), _commitments[kv.Key]))
+            .Select(kv => kv.Key).Order().ToList();
+        Abort(AbortReason.InvalidDecommitment, badOpenings, "the revealed values do not match the round-one commitment");
+
+        var complaints = received
+            .Where(kv => !opened[kv.Key].Coefficients.Verify(Self, kv.Value.Share))
+            .Select(kv => kv.Key).Order().ToList();
+        Abort(AbortReason.InvalidSecretShare, complaints, "the secret share does not match the dealer's commitment");
+
+        _reveals = opened;
+        _ridCombined = (byte[])_rid.Clone();
+        foreach (var r in opened.Values)
+        {
+            for (var b = 0; b < 32; b++)
+            {
+                _ridCombined[b] ^= r.Rid[b];
+            }
+        }
+
+        var all = opened.Values.Select(r => r.Coefficients).Append(_commitment).ToList();
+        var summed = VssCommitment.Sum(all);
+        _publicKey = summed.ConstantTerm;
+        if (_publicKey.IsIdentity)
+        {
+            throw new ProtocolAbortException(AbortReason.MalformedMessage, [.. opened.Keys.Order()], "the public key is the identity");
+        }
+
+        _publicShares = _parties.ToDictionary(p => p, summed.Evaluate);
+
+        Span<byte> x = stackalloc byte[32];
+        try
+        {
+            _polynomial.Evaluate(Self, x);
+            foreach (var s in received.Values)
+            {
+                _group.ScalarAdd(x, s.Share, x);
+            }
+
+            _share = SecretBytes.Copy(x);
+            var e = Challenge(Self, _publicShares[Self], _schnorrCommitment);
+            return new KeygenProofMessage(Session, Self, SchnorrProof.Respond(_group, _alpha.Span, e, x));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(x);
+            _alpha.Dispose();
+            _polynomial.Dispose();
+        }
+    }
+
+    /// <summary>Output: verify every party's proof of knowledge of its share and return this party's key share.</summary>
+    public CggmpCoreKeyShare Finish(IReadOnlyCollection<KeygenProofMessage> proofs)
+    {
+        Advance(Stage.Proved, Stage.Finished);
+        var received = Collect(proofs, 4);
+        var invalid = received
+            .Where(kv => !SchnorrProof.Verify(_publicShares[kv.Key], _reveals[kv.Key].SchnorrCommitment, Challenge(kv.Key, _publicShares[kv.Key], _reveals[kv.Key].SchnorrCommitment), kv.Value.Response))
+            .Select(kv => kv.Key).Order().ToList();
+        Abort(AbortReason.InvalidSchnorrProof, invalid, "the proof of knowledge of the key share failed");
+        using (_share)
+        {
+            return new CggmpCoreKeyShare(Self, Threshold, _publicKey!, _publicShares, _share!.Span);
+        }
+    }
+
+    /// <summary>Wipes every secret this party still holds.</summary>
+    public void Dispose()
+    {
+        _alpha.Dispose();
+        _polynomial.Dispose();
+        _share?.Dispose();
+    }
+
+    private byte[] HashCommitment(ParticipantId j, byte[] rid, VssCommitment coefficients, Element schnorrCommitment, byte[] nonce)
+    {
+        using var t = new Transcript(CommitProtocol);
+        t.Append("sid", Session.Bytes);
+        t.Append("n", (ulong)_parties.Count);
+        t.Append("i", j.Value);
+        t.Append("t", (ulong)Threshold);
+        t.Append("rid", rid);
+        t.Append("S.count", (ulong)coefficients.Coefficients.Count);
+        foreach (var s in coefficients.Coefficients)
+        {
+            t.Append("S", s);
+        }
+
+        t.Append("A", schnorrCommitment);
+        t.Append("u", nonce);
+        var v = new byte[32];
+        t.ChallengeBytes("V", v);
+        return v;
+    }
+
+    private byte[] Challenge(ParticipantId j, Element x, Element a)
+    {
+        using var t = new Transcript(SchnorrProtocol);
+        t.Append("sid", Session.Bytes);
+        t.Append("i", j.Value);
+        t.Append("rid", _ridCombined);
+        return SchnorrProof.Challenge(t, x, a);
+    }
+
+    private Dictionary<ParticipantId, T> Collect<T>(IReadOnlyCollection<T> messages, int round)
+        where T : IProtocolMessage => Rounds.Collect(messages, Session, Self, _parties, round);
+
+    private void Advance(Stage expected, Stage next)
+    {
+        if (_stage != expected)
+        {
+            throw new InvalidOperationException($"Keygen is at stage {_stage}; this step needs {expected}.");
+        }
+
+        _stage = next;
+    }
+
+    private static void Abort(AbortReason reason, List<ParticipantId> culprits, string detail) => Rounds.Abort(reason, culprits, detail);
+}
