@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Conclave.Crypto.BigNumbers;
 using Conclave.Crypto.Native;
 using Conclave.Crypto.Random;
 
@@ -16,6 +17,9 @@ public sealed class Ed25519Group : PrimeOrderGroup
 {
     // L, little-endian.
     private static readonly byte[] OrderLittleEndian = Convert.FromHexString("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+
+    // L as a GMP integer (immutable; for inverting public values).
+    private static readonly GmpInteger OrderGmp = GmpInteger.FromBytes([.. OrderLittleEndian.Reverse()]);
 
     private static readonly byte[] IdentityEncoding = Convert.FromHexString("0100000000000000000000000000000000000000000000000000000000000000");
 
@@ -181,18 +185,11 @@ public sealed class Ed25519Group : PrimeOrderGroup
     }
 
     /// <inheritdoc />
-    public override unsafe void ScalarInvertPublic(ReadOnlySpan<byte> a, Span<byte> result)
+    public override void ScalarInvertPublic(ReadOnlySpan<byte> a, Span<byte> result)
     {
         CheckScalarLength(a);
         CheckScalarLength(result);
-        fixed (byte* z = result)
-        fixed (byte* x = a)
-        {
-            if (SodiumNative.ScalarInvert(z, x) != 0)
-            {
-                throw new DivideByZeroException("Zero has no inverse.");
-            }
-        }
+        PublicInverse.Invert(a, OrderGmp, bigEndian: false, result);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,5 @@
-using System.Numerics;
 using System.Security.Cryptography;
+using Conclave.Crypto.BigNumbers;
 using Conclave.Crypto.Native;
 using Conclave.Crypto.Random;
 
@@ -14,12 +14,10 @@ namespace Conclave.Crypto.Groups;
 /// </summary>
 public sealed class Secp256k1Group : PrimeOrderGroup
 {
-    private static readonly BigInteger Order = BigInteger.Parse(
-        "0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141",
-        System.Globalization.NumberStyles.HexNumber,
-        System.Globalization.CultureInfo.InvariantCulture);
-
     private static readonly byte[] OrderBytes = Convert.FromHexString("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141");
+
+    // n as a GMP integer (immutable; for inverting public values).
+    private static readonly GmpInteger OrderGmp = GmpInteger.FromBytes(OrderBytes);
 
     // 2^128 as a big-endian scalar, for reducing wide inputs with constant-time library calls.
     private static readonly byte[] TwoPow128 = Convert.FromHexString("0000000000000000000000000000000100000000000000000000000000000000");
@@ -325,16 +323,7 @@ public sealed class Secp256k1Group : PrimeOrderGroup
     {
         CheckScalarLength(a);
         CheckScalarLength(result);
-        var x = new BigInteger(a, isUnsigned: true, isBigEndian: true);
-        if (x.IsZero)
-        {
-            throw new DivideByZeroException("Zero has no inverse.");
-        }
-
-        var inv = BigInteger.ModPow(x, Order - 2, Order);
-        result.Clear();
-        var len = inv.GetByteCount(isUnsigned: true);
-        _ = inv.TryWriteBytes(result[(32 - len)..], out _, isUnsigned: true, isBigEndian: true);
+        PublicInverse.Invert(a, OrderGmp, bigEndian: true, result);
     }
 
     /// <inheritdoc />
