@@ -36,18 +36,7 @@ public sealed class PaillierPublicKey : IDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(rho);
-        if (rho.CompareTo(0) <= 0 || rho.CompareTo(N) >= 0)
-        {
-            throw new ArgumentException("ρ must be in Z*_N.", nameof(rho));
-        }
-
-        using (var g0 = GmpInteger.Gcd(rho, N))
-        {
-            if (g0.CompareTo(1) != 0)
-            {
-                throw new ArgumentException("ρ must be in Z*_N.", nameof(rho));
-            }
-        }
+        CheckRandomness(rho);
 
         // (1 + N)^m = 1 + mN mod N² (binomial theorem); ρ^N with a secret base but public exponent.
         using var m = GmpInteger.Mod(message, N);
@@ -56,6 +45,17 @@ public sealed class PaillierPublicKey : IDisposable
         using var g = GmpInteger.Add(mn, one);
         using var rn = GmpInteger.PowModSecret(rho, N, NSquared);
         return GmpInteger.MultiplyMod(g, rn, NSquared);
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless ρ ∈ Z*_N.</summary>
+    internal void CheckRandomness(GmpInteger rho)
+    {
+        ArgumentNullException.ThrowIfNull(rho);
+        using var g = GmpInteger.Gcd(rho, N);
+        if (rho.CompareTo(0) <= 0 || rho.CompareTo(N) >= 0 || g.CompareTo(1) != 0)
+        {
+            throw new ArgumentException("ρ must be in Z*_N.", nameof(rho));
+        }
     }
 
     /// <summary>Enc(m) with fresh ρ ∈ Z*_N; returns the ciphertext and ρ (the caller disposes both).</summary>

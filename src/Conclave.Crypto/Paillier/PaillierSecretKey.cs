@@ -111,6 +111,7 @@ public sealed class PaillierSecretKey : IDisposable
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(rho);
         var pk = PublicKey;
+        pk.CheckRandomness(rho);
         using var m = GmpInteger.Mod(message, pk.N);
         using var mn = GmpInteger.Multiply(m, pk.N);
         using var one = GmpInteger.FromUInt64(1);

@@ -59,4 +59,28 @@ internal enum ProofFailure
 
     /// <summary>Π^fac: z2 ∉ ±2^(ℓ+ε)·√N₀.</summary>
     Z2OutOfRange,
+
+    /// <summary>Π^enc, Π^aff-g, Π^log*: a statement or first-message ciphertext is not in Z*_{N²} of its key.</summary>
+    CiphertextInvalid,
+
+    /// <summary>Π^aff-g, Π^log*: a curve point is not a secp256k1 element, or is the identity.</summary>
+    PointInvalid,
+
+    /// <summary>Π^enc, Π^aff-g, Π^log*: a Paillier randomness response (z2, w, w_y) is not in Z*_N.</summary>
+    ResponseNotUnit,
+
+    /// <summary>Π^enc, Π^aff-g, Π^log*: the Paillier equation over N₀² does not hold.</summary>
+    PaillierEquationMismatch,
+
+    /// <summary>Π^aff-g: B_y · Y^e ≠ Enc_N₁(z2; w_y) (mod N₁²).</summary>
+    SecondPaillierEquationMismatch,
+
+    /// <summary>Π^aff-g: z1·G ≠ B_x + e·X; Π^log*: z1·B ≠ Y + e·X.</summary>
+    GroupEquationMismatch,
+
+    /// <summary>Π^enc, Π^aff-g, Π^log*: the (first) ring-Pedersen equation mod N̂ does not hold.</summary>
+    RingPedersenEquationMismatch,
+
+    /// <summary>Π^aff-g: s^z2 t^z4 ≠ F · T^e (mod N̂).</summary>
+    SecondRingPedersenEquationMismatch,
 }

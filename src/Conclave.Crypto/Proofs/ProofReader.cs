@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using Conclave.Crypto.BigNumbers;
+using Conclave.Crypto.Groups;
 
 namespace Conclave.Crypto.Proofs;
 
@@ -88,6 +89,21 @@ internal ref struct ProofReader
 
         value = GmpInteger.Negate(unsigned);
         unsigned.Dispose();
+        return true;
+    }
+
+    /// <summary>Reads a fixed-length canonical element of <paramref name="group"/> (never the identity).</summary>
+    public bool TryReadElement(PrimeOrderGroup group, [NotNullWhen(true)] out Element? element)
+    {
+        element = null;
+        var length = group.ElementLength;
+        if (_remaining.Length < length || !group.TryDeserializeElement(_remaining[..length], out var e))
+        {
+            return false;
+        }
+
+        _remaining = _remaining[length..];
+        element = e;
         return true;
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Conclave.Crypto.BigNumbers;
+using Conclave.Crypto.Groups;
 
 namespace Conclave.Crypto.Proofs;
 
@@ -63,5 +64,14 @@ internal ref struct ProofWriter
         _position += 4;
         value.WriteBytes(_destination.Slice(_position, length));
         _position += length;
+    }
+
+    /// <summary>Size of an encoded group element (its fixed-length canonical encoding, no prefix).</summary>
+    public static int SizeOf(Element element) => element.Group.ElementLength;
+
+    /// <summary>Writes the canonical encoding of a non-identity element (fixed length for its group).</summary>
+    public void WriteElement(Element element)
+    {
+        _position += element.Group.SerializeElement(element, _destination[_position..]);
     }
 }
