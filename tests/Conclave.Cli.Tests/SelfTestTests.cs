@@ -1,24 +1,18 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Conclave.Cli.SelfTest;
+using Conclave.Threshold.Frost.Ciphersuites;
 using NSec.Cryptography;
-using Org.BouncyCastle.Asn1.X9;
-using Org.BouncyCastle.Math;
-using BcPoint = Org.BouncyCastle.Math.EC.ECPoint;
 
 namespace Conclave.Cli.Tests;
 
 /// <summary>
 /// <c>conclave selftest --json</c> prints the contract's exact fields, and every printed signature
 /// verifies with an implementation independent of Conclave's (NSec for Ed25519, BouncyCastle for
-/// BIP-340 and the RFC 9591 secp256k1 equation).
+/// BIP-340 and the RFC 9591 secp256k1 equation; see <see cref="IndependentVerifier"/>).
 /// </summary>
 public sealed class SelfTestTests
 {
-    private static readonly X9ECParameters Curve = Org.BouncyCastle.Asn1.Sec.SecNamedCurves.GetByName("secp256k1");
-
     [Fact]
     public void Json_output_has_the_contract_fields_and_independently_verifiable_signatures()
     {
@@ -63,12 +57,12 @@ public sealed class SelfTestTests
                 case "secp256k1":
                     Assert.Equal(33, pk.Length);
                     Assert.Equal(65, sig.Length);
-                    Assert.True(VerifyRfc9591Secp256k1(pk, msg, sig));
+                    Assert.True(IndependentVerifier.VerifySecp256k1(Secp256k1Sha256.Instance, pk, msg, sig));
                     break;
                 case "secp256k1-tr":
                     Assert.Equal(32, pk.Length);
                     Assert.Equal(64, sig.Length);
-                    Assert.True(VerifyBip340(pk, msg, sig));
+                    Assert.True(IndependentVerifier.VerifyBip340(pk, msg, sig));
                     break;
                 default:
                     Assert.Fail("unexpected suite");
@@ -80,8 +74,8 @@ public sealed class SelfTestTests
             Assert.False(run.GetProperty("suite").GetString() switch
             {
                 "ed25519" => SignatureAlgorithm.Ed25519.Verify(PublicKey.Import(SignatureAlgorithm.Ed25519, pk, KeyBlobFormat.RawPublicKey), msg, sig),
-                "secp256k1" => VerifyRfc9591Secp256k1(pk, msg, sig),
-                _ => VerifyBip340(pk, msg, sig),
+                "secp256k1" => IndependentVerifier.VerifySecp256k1(Secp256k1Sha256.Instance, pk, msg, sig),
+                _ => IndependentVerifier.VerifyBip340(pk, msg, sig),
             });
         }
     }
@@ -115,68 +109,5 @@ public sealed class SelfTestTests
     public void An_unknown_option_is_a_usage_error()
     {
         Assert.Equal(2, Program.Main(["selftest", "--no-such-option"]));
-    }
-
-    /// <summary>RFC 9591 §6.5 verification with BouncyCastle: z*G == R + c*PK, c = hash_to_field(R || PK || m, "FROST-secp256k1-SHA256-v1chal").</summary>
-    private static bool VerifyRfc9591Secp256k1(byte[] pk, byte[] msg, byte[] sig)
-    {
-        var r = Curve.Curve.DecodePoint(sig[..33]);
-        var z = new BigInteger(1, sig[33..]);
-        var y = Curve.Curve.DecodePoint(pk);
-        var c = HashToFieldSecp256k1([.. sig[..33], .. pk, .. msg], "FROST-secp256k1-SHA256-v1chal"u8.ToArray());
-        var left = Curve.G.Multiply(z).Normalize();
-        var right = r.Add(y.Multiply(c)).Normalize();
-        return z.CompareTo(Curve.N) < 0 && left.Equals(right);
-    }
-
-    /// <summary>BIP-340 verification with BouncyCastle.</summary>
-    private static bool VerifyBip340(byte[] xonly, byte[] msg, byte[] sig)
-    {
-        var p = LiftX(new BigInteger(1, xonly));
-        var r = new BigInteger(1, sig[..32]);
-        var s = new BigInteger(1, sig[32..]);
-        if (p is null || s.CompareTo(Curve.N) >= 0)
-        {
-            return false;
-        }
-
-        var e = new BigInteger(1, TaggedHash("BIP0340/challenge", [.. sig[..32], .. xonly, .. msg])).Mod(Curve.N);
-        var rr = Curve.G.Multiply(s).Add(p.Multiply(e).Negate()).Normalize();
-        return !rr.IsInfinity && !rr.AffineYCoord.TestBitZero() && rr.AffineXCoord.ToBigInteger().Equals(r);
-    }
-
-    private static BcPoint? LiftX(BigInteger x)
-    {
-        var prime = Curve.Curve.Field.Characteristic;
-        if (x.CompareTo(prime) >= 0)
-        {
-            return null;
-        }
-
-        var c = x.ModPow(BigInteger.Three, prime).Add(BigInteger.ValueOf(7)).Mod(prime);
-        var y = c.ModPow(prime.Add(BigInteger.One).ShiftRight(2), prime);
-        if (!y.ModPow(BigInteger.Two, prime).Equals(c))
-        {
-            return null;
-        }
-
-        return Curve.Curve.CreatePoint(x, y.TestBit(0) ? prime.Subtract(y) : y);
-    }
-
-    private static byte[] TaggedHash(string tag, byte[] data)
-    {
-        var t = SHA256.HashData(Encoding.UTF8.GetBytes(tag));
-        return SHA256.HashData([.. t, .. t, .. data]);
-    }
-
-    /// <summary>RFC 9380 hash_to_field (expand_message_xmd SHA-256, L = 48) written independently of Conclave.</summary>
-    private static BigInteger HashToFieldSecp256k1(byte[] msg, byte[] dst)
-    {
-        const int len = 48;
-        byte[] dstPrime = [.. dst, (byte)dst.Length];
-        var b0 = SHA256.HashData([.. new byte[64], .. msg, 0, len, 0, .. dstPrime]);
-        var b1 = SHA256.HashData([.. b0, 1, .. dstPrime]);
-        var b2 = SHA256.HashData([.. b0.Zip(b1, (a, b) => (byte)(a ^ b)), 2, .. dstPrime]);
-        return new BigInteger(1, [.. b1, .. b2[..16]]).Mod(Curve.N);
     }
 }

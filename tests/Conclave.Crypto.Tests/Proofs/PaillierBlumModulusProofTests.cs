@@ -1,7 +1,6 @@
 using Conclave.Crypto.BigNumbers;
 using Conclave.Crypto.Paillier;
 using Conclave.Crypto.Proofs;
-using Conclave.Crypto.Tests.Support;
 using static Conclave.Crypto.Tests.Proofs.ProofTestHelpers;
 
 namespace Conclave.Crypto.Tests.Proofs;

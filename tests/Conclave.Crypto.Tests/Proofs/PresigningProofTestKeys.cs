@@ -1,7 +1,6 @@
 using Conclave.Crypto.BigNumbers;
 using Conclave.Crypto.Paillier;
 using Conclave.Crypto.Random;
-using Conclave.Crypto.Tests.Support;
 
 namespace Conclave.Crypto.Tests.Proofs;
 

@@ -2,7 +2,6 @@ using Conclave.Crypto.BigNumbers;
 using Conclave.Crypto.Paillier;
 using Conclave.Crypto.Random;
 using Conclave.Threshold.Cggmp.AuxInfo;
-using Conclave.Threshold.Tests.Support;
 
 namespace Conclave.Threshold.Tests.Cggmp;
 

@@ -5,14 +5,14 @@ using Org.BouncyCastle.Crypto.EC;
 using BcBigInteger = Org.BouncyCastle.Math.BigInteger;
 using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 
-namespace Conclave.Crypto.Tests;
+namespace Conclave.Testing;
 
 /// <summary>
 /// An independent BIP-340 verifier written from the specification over BouncyCastle's secp256k1
 /// curve. It shares no code with Conclave.Crypto (not even the tagged hash), so agreement with
 /// <c>Bip340Signature.Verify</c> means two implementations agree, not one with itself.
 /// </summary>
-internal static class Bip340Reference
+public static class Bip340Reference
 {
     private static readonly X9ECParameters Curve = CustomNamedCurves.GetByName("secp256k1");
 

@@ -1,14 +1,14 @@
 using Conclave.Crypto.BigNumbers;
 using Conclave.Crypto.Paillier;
 
-namespace Conclave.Crypto.Tests.Support;
+namespace Conclave.Testing;
 
 /// <summary>
 /// TEST-ONLY 1024-bit safe primes from TestData/test-only-safe-primes-1024.txt, generated once with
 /// <see cref="SafePrimes.Generate"/> so tests need not spend seconds on fresh ones (ARCHITECTURE.md
 /// allows pre-generated primes in tests only). They are public: never use them for real keys.
 /// </summary>
-internal static class TestOnlySafePrimes
+public static class TestOnlySafePrimes
 {
     private static readonly Lazy<string[]> Lines = new(Load);
 
@@ -27,7 +27,7 @@ internal static class TestOnlySafePrimes
     }
 
     private static string[] Load() =>
-        [.. File.ReadLines(TestFiles.PathOf("test-only-safe-primes-1024.txt"))
+        [.. File.ReadLines(Path.Combine(AppContext.BaseDirectory, "TestData", "test-only-safe-primes-1024.txt"))
             .Select(line => line.Trim())
             .Where(line => line.Length > 0 && !line.StartsWith('#'))];
 }

@@ -1,8 +1,8 @@
 using Conclave.Crypto.Random;
 
-namespace Conclave.Threshold.Tests.Support;
+namespace Conclave.Testing;
 
-/// <summary>Test-only randomness that replays fixed chunks in order, to reproduce published vectors.</summary>
+/// <summary>Test-only randomness that hands out fixed chunks in order, then fails loudly.</summary>
 public sealed class ReplayRandomSource : IRandomSource
 {
     private readonly Queue<byte[]> _chunks;

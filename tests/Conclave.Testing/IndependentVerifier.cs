@@ -7,14 +7,14 @@ using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
 using SHA256 = System.Security.Cryptography.SHA256;
 
-namespace Conclave.Threshold.Tests.Frost;
+namespace Conclave.Testing;
 
 /// <summary>
 /// Signature verifiers that share no curve code with Conclave: NSec for Ed25519 (RFC 8032),
 /// and BouncyCastle's secp256k1 arithmetic for BIP-340 and for RFC 9591's prime-order check
 /// [z]G == R + [c]PK (that one reuses the suite's H2, a hash-to-field pinned by the RFC vectors).
 /// </summary>
-internal static class IndependentVerifier
+public static class IndependentVerifier
 {
     private static readonly X9ECParameters Secp256k1 = SecNamedCurves.GetByName("secp256k1");
     private static readonly BigInteger P = Secp256k1.Curve.Field.Characteristic;
@@ -64,35 +64,17 @@ internal static class IndependentVerifier
             return false;
         }
 
-        var c = new byte[32];
-        suite.H2([.. signature[..33], .. publicKey, .. message], c);
+        // The challenge by an independent RFC 9380 hash_to_field (not Conclave's H2).
+        _ = suite;
+        var c = HashToFieldSecp256k1([.. signature[..33], .. publicKey, .. message], "FROST-secp256k1-SHA256-v1chal"u8.ToArray()).ToByteArrayUnsigned();
         var left = Secp256k1.G.Multiply(z).Normalize();
         var right = r.Add(pk.Multiply(new BigInteger(1, c))).Normalize();
         return left.Equals(right);
     }
 
-    /// <summary>BIP-340 verification, step by step from the BIP.</summary>
-    public static bool VerifyBip340(byte[] xOnlyPublicKey, byte[] message, byte[] signature)
-    {
-        if (xOnlyPublicKey.Length != 32 || signature.Length != 64)
-        {
-            return false;
-        }
-
-        var pk = LiftX(new BigInteger(1, xOnlyPublicKey));
-        var r = new BigInteger(1, signature, 0, 32);
-        var s = new BigInteger(1, signature, 32, 32);
-        if (pk is null || r.CompareTo(P) >= 0 || s.CompareTo(N) >= 0)
-        {
-            return false;
-        }
-
-        var e = new BigInteger(1, TaggedHash("BIP0340/challenge", [.. signature[..32], .. xOnlyPublicKey, .. message])).Mod(N);
-        var point = Secp256k1.G.Multiply(s).Add(pk.Multiply(e).Negate()).Normalize();
-        return !point.IsInfinity
-            && !point.AffineYCoord.ToBigInteger().TestBit(0)
-            && point.AffineXCoord.ToBigInteger().Equals(r);
-    }
+    /// <summary>BIP-340 verification (see <see cref="Bip340Reference"/>).</summary>
+    public static bool VerifyBip340(byte[] xOnlyPublicKey, byte[] message, byte[] signature) =>
+        Bip340Reference.Verify(xOnlyPublicKey, message, signature);
 
     /// <summary>
     /// BIP-341 taproot_tweak_pubkey: Q = lift_x(P) + int(hash_TapTweak(P || merkle_root))G,
@@ -109,6 +91,20 @@ internal static class IndependentVerifier
 
         var q = p.Add(Secp256k1.G.Multiply(t)).Normalize();
         return (PadLeft(q.AffineXCoord.ToBigInteger().ToByteArrayUnsigned(), 32), !q.AffineYCoord.ToBigInteger().TestBit(0));
+    }
+
+    /// <summary>
+    /// RFC 9380 §5.2 hash_to_field for the secp256k1 scalar field with expand_message_xmd(SHA-256),
+    /// L = 48, count 1 — written out here independently of Conclave's implementation.
+    /// </summary>
+    public static BigInteger HashToFieldSecp256k1(byte[] message, byte[] dst)
+    {
+        const int length = 48;
+        byte[] dstPrime = [.. dst, (byte)dst.Length];
+        var b0 = System.Security.Cryptography.SHA256.HashData([.. new byte[64], .. message, 0, length, 0, .. dstPrime]);
+        var b1 = System.Security.Cryptography.SHA256.HashData([.. b0, 1, .. dstPrime]);
+        var b2 = System.Security.Cryptography.SHA256.HashData([.. b0.Zip(b1, (a, b) => (byte)(a ^ b)), 2, .. dstPrime]);
+        return new BigInteger(1, [.. b1, .. b2[..16]]).Mod(N);
     }
 
     /// <summary>The 32-byte x coordinate of a 33-byte compressed SEC1 point (BIP-340 bytes(P)).</summary>
