@@ -40,12 +40,23 @@ public abstract class PrimeOrderGroup
         return IsZero(scalar) ? Identity : MultiplyBaseCore(scalar);
     }
 
-    /// <summary>scalar * P. Constant time in the scalar.</summary>
+    /// <summary>scalar * P for a secret scalar: constant time in the scalar.</summary>
     public Element Multiply(Element point, ReadOnlySpan<byte> scalar)
     {
         CheckElement(point);
         CheckScalarLength(scalar);
         return point.IsIdentity || IsZero(scalar) ? Identity : MultiplyCore(point, scalar);
+    }
+
+    /// <summary>
+    /// scalar * P for a PUBLIC scalar (binding factors, challenges, Lagrange coefficients,
+    /// identifiers): may run in variable time, which is faster on secp256k1. Never pass a secret.
+    /// </summary>
+    public Element MultiplyPublic(Element point, ReadOnlySpan<byte> scalar)
+    {
+        CheckElement(point);
+        CheckScalarLength(scalar);
+        return point.IsIdentity || IsZero(scalar) ? Identity : MultiplyPublicCore(point, scalar);
     }
 
     /// <summary>a + b.</summary>
@@ -194,6 +205,9 @@ public abstract class PrimeOrderGroup
     private protected abstract Element MultiplyBaseCore(ReadOnlySpan<byte> scalar);
 
     private protected abstract Element MultiplyCore(Element point, ReadOnlySpan<byte> scalar);
+
+    /// <summary>Variable-time multiplication for public scalars; by default the constant-time one.</summary>
+    private protected virtual Element MultiplyPublicCore(Element point, ReadOnlySpan<byte> scalar) => MultiplyCore(point, scalar);
 
     private protected abstract Element AddCore(Element a, Element b);
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Conclave.Crypto.BigNumbers;
 using Conclave.Crypto.Native;
@@ -119,7 +120,37 @@ public sealed class Secp256k1Group : PrimeOrderGroup
         return new Element(this, pk);
     }
 
+    /// <remarks>
+    /// libsecp256k1's <c>pubkey_tweak_mul</c> is variable time, so a secret scalar goes through
+    /// <c>secp256k1_ecdh</c> (the constant-time ladder) with a callback that returns the whole point.
+    /// </remarks>
     private protected override unsafe Element MultiplyCore(Element point, ReadOnlySpan<byte> scalar)
+    {
+        Span<byte> uncompressed = stackalloc byte[65];
+        fixed (byte* o = uncompressed)
+        fixed (byte* p = point.Representation)
+        fixed (byte* s = scalar)
+        {
+            if (Secp256k1Native.Ecdh(Context, o, p, s, &WriteUncompressedPoint, 0) != 1)
+            {
+                throw new ArgumentException("Scalar out of range.", nameof(scalar));
+            }
+        }
+
+        var pk = new byte[Secp256k1Native.PubkeySize];
+        fixed (byte* p = pk)
+        fixed (byte* u = uncompressed)
+        {
+            if (Secp256k1Native.PubkeyParse(Context, p, u, 65) != 1)
+            {
+                throw new InvalidOperationException("libsecp256k1 returned an invalid point.");
+            }
+        }
+
+        return new Element(this, pk);
+    }
+
+    private protected override unsafe Element MultiplyPublicCore(Element point, ReadOnlySpan<byte> scalar)
     {
         var pk = (byte[])point.Representation!.Clone();
         fixed (byte* p = pk)
@@ -132,6 +163,17 @@ public sealed class Secp256k1Group : PrimeOrderGroup
         }
 
         return new Element(this, pk);
+    }
+
+    /// <summary>The ECDH "hash" callback: copies 0x04 || x || y (the product is public to the caller).</summary>
+    [UnmanagedCallersOnly]
+    private static unsafe int WriteUncompressedPoint(byte* output, byte* x32, byte* y32, nint data)
+    {
+        _ = data;
+        output[0] = 0x04;
+        new ReadOnlySpan<byte>(x32, 32).CopyTo(new Span<byte>(output + 1, 32));
+        new ReadOnlySpan<byte>(y32, 32).CopyTo(new Span<byte>(output + 33, 32));
+        return 1;
     }
 
     private protected override unsafe Element AddCore(Element a, Element b)

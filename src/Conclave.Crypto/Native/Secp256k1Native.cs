@@ -83,6 +83,13 @@ internal static partial class Secp256k1Native
     [LibraryImport(Lib, EntryPoint = "secp256k1_schnorrsig_verify")]
     internal static unsafe partial int SchnorrsigVerify(nint ctx, byte* sig64, byte* msg, nuint msglen, byte* pubkey);
 
+    /// <summary>
+    /// secp256k1_ecdh: multiplies a point by a secret scalar with the constant-time ladder
+    /// (ecmult_const) and hands the affine result to <paramref name="hashfp"/>.
+    /// </summary>
+    [LibraryImport(Lib, EntryPoint = "secp256k1_ecdh")]
+    internal static unsafe partial int Ecdh(nint ctx, byte* output, byte* pubkey, byte* seckey, delegate* unmanaged<byte*, byte*, byte*, nint, int> hashfp, nint data);
+
     [LibraryImport(Lib, EntryPoint = "secp256k1_tagged_sha256")]
     internal static unsafe partial int TaggedSha256(nint ctx, byte* hash32, byte* tag, nuint taglen, byte* msg, nuint msglen);
 }

@@ -70,6 +70,6 @@ public static class SchnorrProof
             return false;
         }
 
-        return g.MultiplyBase(response).Equals(g.Add(commitment, g.Multiply(statement, challenge)));
+        return g.MultiplyBase(response).Equals(g.Add(commitment, g.MultiplyPublic(statement, challenge)));
     }
 }

@@ -112,7 +112,7 @@ internal static class FrostMath
         var acc = group.Identity;
         foreach (var c in commitments)
         {
-            acc = group.Add(acc, group.Add(c.Hiding, group.Multiply(c.Binding, bindingFactors[c.Identifier])));
+            acc = group.Add(acc, group.Add(c.Hiding, group.MultiplyPublic(c.Binding, bindingFactors[c.Identifier])));
         }
 
         return acc;
@@ -120,5 +120,5 @@ internal static class FrostMath
 
     /// <summary>The commitment share hiding + rho * binding of one participant.</summary>
     internal static Element CommitmentShare(PrimeOrderGroup group, SigningCommitments c, ReadOnlySpan<byte> rho) =>
-        group.Add(c.Hiding, group.Multiply(c.Binding, rho));
+        group.Add(c.Hiding, group.MultiplyPublic(c.Binding, rho));
 }

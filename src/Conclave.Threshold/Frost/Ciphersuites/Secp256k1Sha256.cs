@@ -60,7 +60,7 @@ public sealed class Secp256k1Sha256 : FrostCiphersuite
         Span<byte> c = stackalloc byte[32];
         Challenge(r, pk, message, c);
         var left = g.MultiplyBase(signature[33..]);
-        var right = g.Add(r, g.Multiply(pk, c));
+        var right = g.Add(r, g.MultiplyPublic(pk, c));
         return left.Equals(right);
     }
 }

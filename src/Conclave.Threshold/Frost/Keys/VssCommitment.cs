@@ -43,7 +43,7 @@ public sealed class VssCommitment
         var acc = g.Identity;
         for (var j = Coefficients.Count - 1; j >= 0; j--)
         {
-            acc = g.Add(g.Multiply(acc, xs), Coefficients[j]);
+            acc = g.Add(g.MultiplyPublic(acc, xs), Coefficients[j]);
         }
 
         return acc;

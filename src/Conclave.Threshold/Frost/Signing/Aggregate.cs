@@ -93,7 +93,7 @@ public static class Aggregate
 
         // l = z_i * G; r = comm_share + (PK_i * c * lambda_i)
         var l = g.MultiplyBase(share.Share);
-        var r = g.Add(commShare, g.Multiply(pkp.VerifyingShares[share.Identifier], challenge));
+        var r = g.Add(commShare, g.MultiplyPublic(pkp.VerifyingShares[share.Identifier], challenge));
         return l.Equals(r);
     }
 

@@ -219,7 +219,7 @@ public static class FrostDkg
 
         Span<byte> c = stackalloc byte[32];
         Challenge(suite, dealer, package.Commitment.ConstantTerm, r, context, c);
-        var expected = g.Subtract(g.MultiplyBase(mu), g.Multiply(package.Commitment.ConstantTerm, c));
+        var expected = g.Subtract(g.MultiplyBase(mu), g.MultiplyPublic(package.Commitment.ConstantTerm, c));
         return expected.Equals(r);
     }
 
