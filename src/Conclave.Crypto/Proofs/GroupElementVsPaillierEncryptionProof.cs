@@ -21,7 +21,7 @@ namespace Conclave.Crypto.Proofs;
 /// (S, A, Y, D). Binding the session id and the prover's id into the context is the caller's duty.
 /// The points B, X and Y must be secp256k1 elements other than the identity.
 /// </remarks>
-public sealed class GroupElementVsPaillierEncryptionProof : IDisposable
+public sealed class GroupElementVsPaillierEncryptionProof : EncodedProof, IDisposable
 {
     /// <summary>The transcript's protocol name.</summary>
     internal const string ProtocolName = "conclave/cggmp21/pi-log-star/v1";
@@ -321,42 +321,8 @@ public sealed class GroupElementVsPaillierEncryptionProof : IDisposable
         return transcript.ChallengeSigned("e", order);
     }
 
-    /// <summary>The canonical encoding (version 1): header, then S, A, Y (33-byte compressed point), D, z1, z2, z3.</summary>
-    public byte[] Serialize()
-    {
-        var result = new byte[GetSerializedLength()];
-        WriteCore(result);
-        return result;
-    }
-
-    /// <summary>Writes the encoding into <paramref name="destination"/> and returns its length; throws if it does not fit.</summary>
-    public int Serialize(Span<byte> destination)
-    {
-        if (!TrySerialize(destination, out var written))
-        {
-            throw new ArgumentException("The destination is too small.", nameof(destination));
-        }
-
-        return written;
-    }
-
-    /// <summary>Writes the encoding if it fits.</summary>
-    public bool TrySerialize(Span<byte> destination, out int bytesWritten)
-    {
-        var length = GetSerializedLength();
-        if (destination.Length < length)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        WriteCore(destination[..length]);
-        bytesWritten = length;
-        return true;
-    }
-
     /// <summary>Length of the encoding.</summary>
-    public int GetSerializedLength()
+    public override int GetSerializedLength()
     {
         var length = ProofWriter.HeaderSize + ProofWriter.SizeOf(Y);
         foreach (var v in _values)
@@ -403,7 +369,7 @@ public sealed class GroupElementVsPaillierEncryptionProof : IDisposable
     /// <summary>Frees the native numbers.</summary>
     public void Dispose() => ProofHelpers.DisposeAll(_values);
 
-    private void WriteCore(Span<byte> destination)
+    private protected override void WriteCore(Span<byte> destination)
     {
         var writer = new ProofWriter(destination);
         writer.WriteHeader(Kind);

@@ -19,7 +19,7 @@ namespace Conclave.Crypto.Proofs;
 /// context bytes, before any public input. The context must bind the session id and the prover's
 /// id (and the party ids).
 /// </remarks>
-public sealed class NoSmallFactorProof : IDisposable
+public sealed class NoSmallFactorProof : EncodedProof, IDisposable
 {
     /// <summary>The transcript's protocol name.</summary>
     internal const string ProtocolName = "conclave/cggmp21/pi-fac/v1";
@@ -272,42 +272,8 @@ public sealed class NoSmallFactorProof : IDisposable
         return transcript.ChallengeSigned("e", order);
     }
 
-    /// <summary>The canonical encoding (version 1): header, then P, Q, A, B, T, σ, z1, z2, w1, w2, v.</summary>
-    public byte[] Serialize()
-    {
-        var result = new byte[GetSerializedLength()];
-        WriteCore(result);
-        return result;
-    }
-
-    /// <summary>Writes the encoding into <paramref name="destination"/> and returns its length; throws if it does not fit.</summary>
-    public int Serialize(Span<byte> destination)
-    {
-        if (!TrySerialize(destination, out var written))
-        {
-            throw new ArgumentException("The destination is too small.", nameof(destination));
-        }
-
-        return written;
-    }
-
-    /// <summary>Writes the encoding if it fits.</summary>
-    public bool TrySerialize(Span<byte> destination, out int bytesWritten)
-    {
-        var length = GetSerializedLength();
-        if (destination.Length < length)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        WriteCore(destination[..length]);
-        bytesWritten = length;
-        return true;
-    }
-
     /// <summary>Length of the encoding.</summary>
-    public int GetSerializedLength()
+    public override int GetSerializedLength()
     {
         var length = ProofWriter.HeaderSize;
         foreach (var v in _values)
@@ -359,7 +325,7 @@ public sealed class NoSmallFactorProof : IDisposable
         return GmpInteger.Add(a, product);
     }
 
-    private void WriteCore(Span<byte> destination)
+    private protected override void WriteCore(Span<byte> destination)
     {
         var writer = new ProofWriter(destination);
         writer.WriteHeader(Kind);

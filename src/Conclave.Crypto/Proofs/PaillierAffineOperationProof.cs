@@ -23,7 +23,7 @@ namespace Conclave.Crypto.Proofs;
 /// message (A, B_x, B_y, E, S, F, T). Binding the session id and the prover's id into the context
 /// is the caller's duty. X and B_x must be secp256k1 points other than the identity.
 /// </remarks>
-public sealed class PaillierAffineOperationProof : IDisposable
+public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
 {
     /// <summary>The transcript's protocol name.</summary>
     internal const string ProtocolName = "conclave/cggmp21/pi-aff-g/v1";
@@ -440,45 +440,8 @@ public sealed class PaillierAffineOperationProof : IDisposable
         return transcript.ChallengeSigned("e", order);
     }
 
-    /// <summary>
-    /// The canonical encoding (version 1): header, then A, B_x (33-byte compressed point), B_y, E,
-    /// S, F, T, z1, z2, z3, z4, w, w_y.
-    /// </summary>
-    public byte[] Serialize()
-    {
-        var result = new byte[GetSerializedLength()];
-        WriteCore(result);
-        return result;
-    }
-
-    /// <summary>Writes the encoding into <paramref name="destination"/> and returns its length; throws if it does not fit.</summary>
-    public int Serialize(Span<byte> destination)
-    {
-        if (!TrySerialize(destination, out var written))
-        {
-            throw new ArgumentException("The destination is too small.", nameof(destination));
-        }
-
-        return written;
-    }
-
-    /// <summary>Writes the encoding if it fits.</summary>
-    public bool TrySerialize(Span<byte> destination, out int bytesWritten)
-    {
-        var length = GetSerializedLength();
-        if (destination.Length < length)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        WriteCore(destination[..length]);
-        bytesWritten = length;
-        return true;
-    }
-
     /// <summary>Length of the encoding.</summary>
-    public int GetSerializedLength()
+    public override int GetSerializedLength()
     {
         var length = ProofWriter.HeaderSize + ProofWriter.SizeOf(Bx);
         foreach (var v in _values)
@@ -526,7 +489,7 @@ public sealed class PaillierAffineOperationProof : IDisposable
     /// <summary>Frees the native numbers.</summary>
     public void Dispose() => ProofHelpers.DisposeAll(_values);
 
-    private void WriteCore(Span<byte> destination)
+    private protected override void WriteCore(Span<byte> destination)
     {
         var writer = new ProofWriter(destination);
         writer.WriteHeader(Kind);

@@ -19,7 +19,7 @@ namespace Conclave.Crypto.Proofs;
 /// id (and the party ids), so a proof can neither be replayed in another session nor claimed by
 /// another party.
 /// </remarks>
-public sealed class PaillierBlumModulusProof : IDisposable
+public sealed class PaillierBlumModulusProof : EncodedProof, IDisposable
 {
     /// <summary>The transcript's protocol name.</summary>
     internal const string ProtocolName = "conclave/cggmp21/pi-mod/v1";
@@ -240,42 +240,8 @@ public sealed class PaillierBlumModulusProof : IDisposable
         return ys;
     }
 
-    /// <summary>The canonical encoding (version 1): header, count m, w, then m × (x_i, z_i, flags) with flags = a_i | b_i &lt;&lt; 1.</summary>
-    public byte[] Serialize()
-    {
-        var result = new byte[GetSerializedLength()];
-        WriteCore(result);
-        return result;
-    }
-
-    /// <summary>Writes the encoding into <paramref name="destination"/> and returns its length; throws if it does not fit.</summary>
-    public int Serialize(Span<byte> destination)
-    {
-        if (!TrySerialize(destination, out var written))
-        {
-            throw new ArgumentException("The destination is too small.", nameof(destination));
-        }
-
-        return written;
-    }
-
-    /// <summary>Writes the encoding if it fits.</summary>
-    public bool TrySerialize(Span<byte> destination, out int bytesWritten)
-    {
-        var length = GetSerializedLength();
-        if (destination.Length < length)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        WriteCore(destination[..length]);
-        bytesWritten = length;
-        return true;
-    }
-
     /// <summary>Length of the encoding.</summary>
-    public int GetSerializedLength()
+    public override int GetSerializedLength()
     {
         var length = ProofWriter.HeaderSize + ProofWriter.CountSize + ProofWriter.SizeOf(_w);
         for (var i = 0; i < _x.Length; i++)
@@ -366,7 +332,7 @@ public sealed class PaillierBlumModulusProof : IDisposable
         return r;
     }
 
-    private void WriteCore(Span<byte> destination)
+    private protected override void WriteCore(Span<byte> destination)
     {
         var writer = new ProofWriter(destination);
         writer.WriteHeader(Kind);

@@ -20,7 +20,7 @@ namespace Conclave.Crypto.Proofs;
 /// Binding the session id and the prover's id into the context is the caller's duty: without
 /// them a proof can be replayed in another session or by another party.
 /// </remarks>
-public sealed class PaillierEncryptionInRangeProof : IDisposable
+public sealed class PaillierEncryptionInRangeProof : EncodedProof, IDisposable
 {
     /// <summary>The transcript's protocol name.</summary>
     internal const string ProtocolName = "conclave/cggmp21/pi-enc/v1";
@@ -267,42 +267,8 @@ public sealed class PaillierEncryptionInRangeProof : IDisposable
         return transcript.ChallengeSigned("e", order);
     }
 
-    /// <summary>The canonical encoding (version 1): header, then S, A, C, z1, z2, z3.</summary>
-    public byte[] Serialize()
-    {
-        var result = new byte[GetSerializedLength()];
-        WriteCore(result);
-        return result;
-    }
-
-    /// <summary>Writes the encoding into <paramref name="destination"/> and returns its length; throws if it does not fit.</summary>
-    public int Serialize(Span<byte> destination)
-    {
-        if (!TrySerialize(destination, out var written))
-        {
-            throw new ArgumentException("The destination is too small.", nameof(destination));
-        }
-
-        return written;
-    }
-
-    /// <summary>Writes the encoding if it fits.</summary>
-    public bool TrySerialize(Span<byte> destination, out int bytesWritten)
-    {
-        var length = GetSerializedLength();
-        if (destination.Length < length)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        WriteCore(destination[..length]);
-        bytesWritten = length;
-        return true;
-    }
-
     /// <summary>Length of the encoding.</summary>
-    public int GetSerializedLength()
+    public override int GetSerializedLength()
     {
         var length = ProofWriter.HeaderSize;
         foreach (var v in _values)
@@ -347,7 +313,7 @@ public sealed class PaillierEncryptionInRangeProof : IDisposable
     /// <summary>Frees the native numbers.</summary>
     public void Dispose() => ProofHelpers.DisposeAll(_values);
 
-    private void WriteCore(Span<byte> destination)
+    private protected override void WriteCore(Span<byte> destination)
     {
         var writer = new ProofWriter(destination);
         writer.WriteHeader(Kind);

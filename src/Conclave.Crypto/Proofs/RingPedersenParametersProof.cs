@@ -16,7 +16,7 @@ namespace Conclave.Crypto.Proofs;
 /// context bytes, before any public input. The context must bind the session id and the prover's
 /// id (and the party ids). This proof says nothing about the shape of N: pair it with Π^mod on N.
 /// </remarks>
-public sealed class RingPedersenParametersProof : IDisposable
+public sealed class RingPedersenParametersProof : EncodedProof, IDisposable
 {
     /// <summary>The transcript's protocol name.</summary>
     internal const string ProtocolName = "conclave/cggmp21/pi-prm/v1";
@@ -171,42 +171,8 @@ public sealed class RingPedersenParametersProof : IDisposable
         return transcript.ChallengeBits("e", commitments.Length);
     }
 
-    /// <summary>The canonical encoding (version 1): header, count m, A_1..A_m, z_1..z_m.</summary>
-    public byte[] Serialize()
-    {
-        var result = new byte[GetSerializedLength()];
-        WriteCore(result);
-        return result;
-    }
-
-    /// <summary>Writes the encoding into <paramref name="destination"/> and returns its length; throws if it does not fit.</summary>
-    public int Serialize(Span<byte> destination)
-    {
-        if (!TrySerialize(destination, out var written))
-        {
-            throw new ArgumentException("The destination is too small.", nameof(destination));
-        }
-
-        return written;
-    }
-
-    /// <summary>Writes the encoding if it fits.</summary>
-    public bool TrySerialize(Span<byte> destination, out int bytesWritten)
-    {
-        var length = GetSerializedLength();
-        if (destination.Length < length)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        WriteCore(destination[..length]);
-        bytesWritten = length;
-        return true;
-    }
-
     /// <summary>Length of the encoding.</summary>
-    public int GetSerializedLength()
+    public override int GetSerializedLength()
     {
         var length = ProofWriter.HeaderSize + ProofWriter.CountSize;
         foreach (var v in _commitments)
@@ -269,7 +235,7 @@ public sealed class RingPedersenParametersProof : IDisposable
         ProofHelpers.DisposeAll(_responses);
     }
 
-    private void WriteCore(Span<byte> destination)
+    private protected override void WriteCore(Span<byte> destination)
     {
         var writer = new ProofWriter(destination);
         writer.WriteHeader(Kind);
