@@ -90,6 +90,24 @@ internal static partial class Secp256k1Native
     [LibraryImport(Lib, EntryPoint = "secp256k1_ecdh")]
     internal static unsafe partial int Ecdh(nint ctx, byte* output, byte* pubkey, byte* seckey, delegate* unmanaged<byte*, byte*, byte*, nint, int> hashfp, nint data);
 
+    /// <summary>Size of the opaque <c>secp256k1_ecdsa_signature</c> structure.</summary>
+    internal const int EcdsaSignatureSize = 64;
+
+    [LibraryImport(Lib, EntryPoint = "secp256k1_ecdsa_signature_parse_der")]
+    internal static unsafe partial int EcdsaSignatureParseDer(nint ctx, byte* sig, byte* input, nuint inputlen);
+
+    [LibraryImport(Lib, EntryPoint = "secp256k1_ecdsa_signature_parse_compact")]
+    internal static unsafe partial int EcdsaSignatureParseCompact(nint ctx, byte* sig, byte* input64);
+
+    [LibraryImport(Lib, EntryPoint = "secp256k1_ecdsa_signature_serialize_der")]
+    internal static unsafe partial int EcdsaSignatureSerializeDer(nint ctx, byte* output, nuint* outputlen, byte* sig);
+
+    [LibraryImport(Lib, EntryPoint = "secp256k1_ecdsa_signature_normalize")]
+    internal static unsafe partial int EcdsaSignatureNormalize(nint ctx, byte* sigout, byte* sigin);
+
+    [LibraryImport(Lib, EntryPoint = "secp256k1_ecdsa_verify")]
+    internal static unsafe partial int EcdsaVerify(nint ctx, byte* sig, byte* msghash32, byte* pubkey);
+
     [LibraryImport(Lib, EntryPoint = "secp256k1_tagged_sha256")]
     internal static unsafe partial int TaggedSha256(nint ctx, byte* hash32, byte* tag, nuint taglen, byte* msg, nuint msglen);
 }
