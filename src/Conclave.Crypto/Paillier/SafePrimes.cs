@@ -58,7 +58,12 @@ public static class SafePrimes
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default)).ToArray();
         Task.WaitAll(workers, CancellationToken.None);
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            found?.Dispose(); // a prime found just before cancellation is wiped, not leaked
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         return found ?? throw new InvalidOperationException("Safe-prime search ended without a result.");
     }
 
