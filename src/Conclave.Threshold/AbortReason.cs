@@ -35,4 +35,19 @@ public enum AbortReason
 
     /// <summary>The no-small-factor proof Π^fac failed.</summary>
     InvalidFactorProof,
+
+    /// <summary>Π^enc (a Paillier ciphertext encrypts a value in range) failed.</summary>
+    InvalidEncryptionProof,
+
+    /// <summary>Π^aff-g (an MtA affine operation is well formed and in range) failed.</summary>
+    InvalidAffineOperationProof,
+
+    /// <summary>Π^log* (a group element matches a Paillier plaintext) failed.</summary>
+    InvalidLogStarProof,
+
+    /// <summary>Presigning values are inconsistent (δ·G ≠ ΣΔ_j) although every proof verified.</summary>
+    InconsistentPresignature,
+
+    /// <summary>The combined signature does not verify (a partial signature is wrong).</summary>
+    InvalidPartialSignature,
 }

@@ -58,4 +58,30 @@ public static class EcdsaSecp256k1
             return Secp256k1Native.EcdsaVerify(ctx, ns, h, p) == 1;
         }
     }
+
+    /// <summary>
+    /// Verifies a 64-byte compact r || s signature over a 32-byte hash under a SEC1 public key.
+    /// A high s is rejected (Conclave only produces low-s signatures). False for malformed input.
+    /// </summary>
+    public static unsafe bool VerifyCompact(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> messageHash, ReadOnlySpan<byte> signature)
+    {
+        if (messageHash.Length != 32 || signature.Length != 64 || publicKey.Length is not (33 or 65))
+        {
+            return false;
+        }
+
+        var ctx = Secp256k1Group.Instance.Context;
+        Span<byte> sig = stackalloc byte[Secp256k1Native.EcdsaSignatureSize];
+        Span<byte> pk = stackalloc byte[Secp256k1Native.PubkeySize];
+        fixed (byte* s = sig)
+        fixed (byte* p = pk)
+        fixed (byte* c = signature)
+        fixed (byte* h = messageHash)
+        fixed (byte* pub = publicKey)
+        {
+            return Secp256k1Native.PubkeyParse(ctx, p, pub, (nuint)publicKey.Length) == 1
+                && Secp256k1Native.EcdsaSignatureParseCompact(ctx, s, c) == 1
+                && Secp256k1Native.EcdsaVerify(ctx, s, h, p) == 1;
+        }
+    }
 }

@@ -1,0 +1,451 @@
+using System.Security.Cryptography;
+using Conclave.Crypto;
+using Conclave.Crypto.BigNumbers;
+using Conclave.Crypto.Groups;
+using Conclave.Crypto.Paillier;
+using Conclave.Crypto.Proofs;
+using Conclave.Crypto.Random;
+using Conclave.Crypto.Transcripts;
+using Conclave.Threshold.Cggmp.AuxInfo;
+using Conclave.Threshold.Cggmp.Internal;
+using Conclave.Threshold.Cggmp.Keygen;
+using Conclave.Threshold.Frost;
+
+namespace Conclave.Threshold.Cggmp.Presign;
+
+/// <summary>
+/// One signer of CGGMP21 threshold presigning (the paper's Fig. 7 as the Lockness implementation
+/// spec's "Threshold Presigning" states it): the Shamir share is mapped to an additive share of the
+/// signer set with its Lagrange coefficient, then
+/// <list type="number">
+/// <item>K_i = Enc(k_i), G_i = Enc(γ_i), Π^enc for K_i to every signer;</item>
+/// <item>verify Π^enc; Γ_i = γ_i·G; the two MtA instances (γ_i·k_j and x_i·k_j) with Π^aff-g, and
+/// Π^log* for G_i;</item>
+/// <item>verify Π^aff-g and Π^log*; Δ_i = k_i·Γ with Π^log*; δ_i and χ_i;</item>
+/// <item>verify Π^log*, check δ·G = ΣΔ_j, output R = δ⁻¹·Γ with (k_i, χ_i).</item>
+/// </list>
+/// Round-one values and Γ_j are echoed so a signer that sends different values to different signers
+/// is named. A failing proof names its prover. Not yet implemented: the paper's blame step when
+/// δ·G ≠ ΣΔ_j although every proof passed (the abort then names no one).
+/// </summary>
+public sealed class PresignParty : IDisposable
+{
+    private readonly Secp256k1Group _g = Secp256k1Group.Instance;
+    private readonly IRandomSource _random;
+    private readonly List<ParticipantId> _signers;
+    private readonly CggmpCoreKeyShare _keyShare;
+    private readonly CggmpAuxInfo _aux;
+    private readonly Dictionary<ParticipantId, Element> _publicShares = [];
+    private readonly GmpInteger _x;
+    private readonly GmpInteger _k;
+    private readonly GmpInteger _gamma;
+    private readonly GmpInteger _rho;
+    private readonly GmpInteger _nu;
+    private readonly GmpInteger _bigK;
+    private readonly GmpInteger _bigG;
+    private readonly GmpInteger _q = GmpInteger.FromBytes(Convert.FromHexString("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141"));
+    private readonly Dictionary<ParticipantId, (GmpInteger Beta, GmpInteger BetaHat)> _betas = [];
+    private readonly Dictionary<ParticipantId, (GmpInteger K, GmpInteger G)> _round1 = [];
+    private readonly Dictionary<ParticipantId, byte[]> _echo = [];
+    private readonly Dictionary<ParticipantId, Element> _gammas = [];
+    private Element? _bigGamma;
+    private Element? _bigDelta;
+    private GmpInteger? _delta;
+    private GmpInteger? _chi;
+    private int _stage;
+
+    /// <summary>Creates the signer's state. The key share and aux info stay owned by the caller.</summary>
+    public PresignParty(SessionId session, CggmpCoreKeyShare keyShare, CggmpAuxInfo aux, IReadOnlyCollection<ParticipantId> signers, IRandomSource? random = null)
+    {
+        ArgumentNullException.ThrowIfNull(keyShare);
+        ArgumentNullException.ThrowIfNull(aux);
+        _signers = Rounds.PartyList(signers, keyShare.Self);
+        if (_signers.Count < keyShare.Threshold)
+        {
+            throw new ArgumentException($"At least {keyShare.Threshold} signers are needed.", nameof(signers));
+        }
+
+        var unknown = _signers.Where(s => !keyShare.PublicShares.ContainsKey(s) || !aux.Parties.ContainsKey(s)).ToList();
+        if (unknown.Count > 0 || aux.Self != keyShare.Self)
+        {
+            throw new ArgumentException($"Signer(s) {string.Join(", ", unknown)} have no key share or aux info.", nameof(signers));
+        }
+
+        Session = session;
+        Self = keyShare.Self;
+        _keyShare = keyShare;
+        _aux = aux;
+        _random = random ?? SystemRandomSource.Instance;
+
+        // Shamir → additive: x_i = λ_i·x'_i, X_j = λ_j·X'_j (spec "Threshold Presigning", step 1).
+        Span<byte> xi = stackalloc byte[32];
+        try
+        {
+            foreach (var j in _signers)
+            {
+                var lambda = FrostMath.DeriveInterpolatingValue(_g, _signers, j);
+                _publicShares[j] = _g.MultiplyPublic(keyShare.PublicShares[j], lambda);
+                if (j == Self)
+                {
+                    _g.ScalarMultiply(lambda, keyShare.SecretShare, xi);
+                }
+            }
+
+            _x = GmpInteger.FromBytes(xi);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(xi);
+        }
+
+        _k = RandomScalarInteger();
+        _gamma = RandomScalarInteger();
+        var own = OwnKey.PublicKey;
+        _rho = own.RandomUnit(_random);
+        _nu = own.RandomUnit(_random);
+        _bigK = OwnKey.EncryptCrt(_k, _rho);
+        _bigG = OwnKey.EncryptCrt(_gamma, _nu);
+    }
+
+    /// <summary>The session.</summary>
+    public SessionId Session { get; }
+
+    /// <summary>This signer.</summary>
+    public ParticipantId Self { get; }
+
+    private PaillierSecretKey OwnKey => _aux.PaillierKey;
+
+    private IEnumerable<ParticipantId> Others => _signers.Where(j => j != Self);
+
+    /// <summary>Round 1: (K_i, G_i) and Π^enc to every other signer.</summary>
+    public IReadOnlyList<PresignRound1Message> Round1()
+    {
+        Advance(0);
+        _round1[Self] = (_bigK, _bigG);
+        _echo[Self] = Digest(_bigK, _bigG);
+        var messages = new List<PresignRound1Message>();
+        foreach (var j in Others)
+        {
+            using var proof = PaillierEncryptionInRangeProof.Prove(Context(Self), OwnKey.PublicKey, _bigK, _k, _rho, _aux.Parties[j].RingPedersen, _random);
+            messages.Add(new PresignRound1Message(Session, Self, j, _bigK.ToBytes(), _bigG.ToBytes(), proof.Serialize()));
+        }
+
+        return messages;
+    }
+
+    /// <summary>Round 2: verify every Π^enc, then run both MtA instances with every other signer.</summary>
+    public IReadOnlyList<PresignRound2Message> Round2(IReadOnlyCollection<PresignRound1Message> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        Advance(1);
+        var received = Collect([.. messages.Where(m => m.Recipient == Self)], 1);
+        var mine = _aux.Parties[Self].RingPedersen;
+        var bad = new List<ParticipantId>();
+        foreach (var (j, m) in received.OrderBy(kv => kv.Key))
+        {
+            var k = GmpInteger.FromBytes(m.K);
+            var g = GmpInteger.FromBytes(m.G);
+            var pk = _aux.Parties[j].Paillier;
+            var ok = pk.IsValidCiphertext(k) && pk.IsValidCiphertext(g) && PaillierEncryptionInRangeProof.TryDeserialize(m.EncProof, out var proof) && Verified(proof, p => p.Verify(Context(j), pk, k, mine));
+            if (!ok)
+            {
+                bad.Add(j);
+                k.Dispose();
+                g.Dispose();
+                continue;
+            }
+
+            _round1[j] = (k, g);
+            _echo[j] = Digest(k, g);
+        }
+
+        Rounds.Abort(AbortReason.InvalidEncryptionProof, bad, "Π^enc: K_j is not an encryption of a value in range");
+
+        var gammaPoint = PointOf(_gamma, secret: true);
+        _gammas[Self] = gammaPoint;
+        var echo = _signers.Select(j => _echo[j]).ToList();
+        var own = OwnKey.PublicKey;
+        var result = new List<PresignRound2Message>();
+        foreach (var j in Others)
+        {
+            var pkj = _aux.Parties[j].Paillier;
+            var rpj = _aux.Parties[j].RingPedersen;
+            var kj = _round1[j].K;
+            var beta = GmpInteger.RandomSigned(Cggmp21Parameters.EllPrime, _random);
+            var betaHat = GmpInteger.RandomSigned(Cggmp21Parameters.EllPrime, _random);
+            _betas[j] = (beta, betaHat);
+            var (d, f, proof) = Mta(pkj, rpj, kj, _gamma, beta, gammaPoint, own);
+            var (dHat, fHat, proofHat) = Mta(pkj, rpj, kj, _x, betaHat, _publicShares[Self], own);
+            using var logStar = GroupElementVsPaillierEncryptionProof.Prove(Context(Self), own, _bigG, gammaPoint, _g.Generator, _gamma, _nu, rpj, _random);
+            result.Add(new PresignRound2Message(Session, Self, j, _g.SerializeElement(gammaPoint), d, f, dHat, fHat, proof, proofHat, logStar.Serialize(), echo));
+        }
+
+        return result;
+    }
+
+    /// <summary>Round 3: check echoes and proofs, compute Γ, Δ_i, δ_i, χ_i; send δ_i and Δ_i with Π^log*.</summary>
+    public IReadOnlyList<PresignRound3Message> Round3(IReadOnlyCollection<PresignRound2Message> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        Advance(2);
+        var received = Collect([.. messages.Where(m => m.Recipient == Self)], 2);
+        Rounds.CheckEchoes(received.Values.Select(m => (m.Sender, m.Echo)), _signers, _echo);
+
+        var mine = _aux.Parties[Self].RingPedersen;
+        var own = OwnKey.PublicKey;
+        var badAffine = new List<ParticipantId>();
+        var badLogStar = new List<ParticipantId>();
+        var alphas = new Dictionary<ParticipantId, (GmpInteger Alpha, GmpInteger AlphaHat)>();
+        foreach (var (j, m) in received.OrderBy(kv => kv.Key))
+        {
+            var pkj = _aux.Parties[j].Paillier;
+            if (!_g.TryDeserializeElement(m.Gamma, out var gammaJ))
+            {
+                badLogStar.Add(j);
+                continue;
+            }
+
+            using var d = GmpInteger.FromBytes(m.D);
+            using var f = GmpInteger.FromBytes(m.F);
+            using var dHat = GmpInteger.FromBytes(m.DHat);
+            using var fHat = GmpInteger.FromBytes(m.FHat);
+            var affineOk =
+                PaillierAffineOperationProof.TryDeserialize(m.AffineProof, out var aff) && Verified(aff, p => p.Verify(Context(j), own, pkj, _bigK, d, f, gammaJ, mine))
+                && PaillierAffineOperationProof.TryDeserialize(m.AffineProofHat, out var affHat) && Verified(affHat, p => p.Verify(Context(j), own, pkj, _bigK, dHat, fHat, _publicShares[j], mine));
+            if (!affineOk)
+            {
+                badAffine.Add(j);
+                continue;
+            }
+
+            if (!(GroupElementVsPaillierEncryptionProof.TryDeserialize(m.LogStarProof, out var logStar) && Verified(logStar, p => p.Verify(Context(j), pkj, _round1[j].G, gammaJ, _g.Generator, mine))))
+            {
+                badLogStar.Add(j);
+                continue;
+            }
+
+            _gammas[j] = gammaJ;
+            alphas[j] = (OwnKey.Decrypt(d), OwnKey.Decrypt(dHat));
+        }
+
+        Rounds.Abort(AbortReason.InvalidAffineOperationProof, badAffine, "Π^aff-g: an MtA ciphertext is malformed or out of range");
+        Rounds.Abort(AbortReason.InvalidLogStarProof, badLogStar, "Π^log*: Γ_j does not match G_j");
+
+        _bigGamma = _g.Sum(_signers.Select(j => _gammas[j]));
+        _bigDelta = PointOf(_k, secret: true, basePoint: _bigGamma);
+
+        // δ_i = γ_i k_i + Σ (α_ij + β_ij), χ_i = x_i k_i + Σ (α̂_ij + β̂_ij)  (mod q).
+        using var gk = GmpInteger.Multiply(_gamma, _k);
+        using var xk = GmpInteger.Multiply(_x, _k);
+        var delta = gk.Clone();
+        var chi = xk.Clone();
+        foreach (var j in Others)
+        {
+            using (var a = alphas[j].Alpha)
+            using (var ah = alphas[j].AlphaHat)
+            {
+                Accumulate(ref delta, a, _betas[j].Beta);
+                Accumulate(ref chi, ah, _betas[j].BetaHat);
+            }
+        }
+
+        _delta = GmpInteger.Mod(delta, _q);
+        _chi = GmpInteger.Mod(chi, _q);
+        delta.Dispose();
+        chi.Dispose();
+
+        var gammaEcho = _signers.Select(j => _g.SerializeElement(_gammas[j])).ToList();
+        var result = new List<PresignRound3Message>();
+        foreach (var j in Others)
+        {
+            using var proof = GroupElementVsPaillierEncryptionProof.Prove(Context(Self), own, _bigK, _bigDelta, _bigGamma, _k, _rho, _aux.Parties[j].RingPedersen, _random);
+            result.Add(new PresignRound3Message(Session, Self, j, _delta.ToBytes(32), _g.SerializeElement(_bigDelta), proof.Serialize(), gammaEcho));
+        }
+
+        return result;
+    }
+
+    /// <summary>Output: verify Π^log* for every Δ_j, check δ·G = ΣΔ_j and return the presignature.</summary>
+    public Presignature Finish(IReadOnlyCollection<PresignRound3Message> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        Advance(3);
+        var received = Collect([.. messages.Where(m => m.Recipient == Self)], 3);
+        var ownGammas = _signers.ToDictionary(j => j, j => _g.SerializeElement(_gammas[j]));
+        Rounds.CheckEchoes(received.Values.Select(m => (m.Sender, m.GammaEcho)), _signers, ownGammas);
+
+        var mine = _aux.Parties[Self].RingPedersen;
+        var bad = new List<ParticipantId>();
+        var deltas = new Dictionary<ParticipantId, Element> { [Self] = _bigDelta! };
+        var delta = _delta!.Clone();
+        foreach (var (j, m) in received.OrderBy(kv => kv.Key))
+        {
+            var pkj = _aux.Parties[j].Paillier;
+            if (m.Delta.Length != 32 || !_g.IsCanonicalScalar(m.Delta) || !_g.TryDeserializeElement(m.BigDelta, out var bigDeltaJ)
+                || !(GroupElementVsPaillierEncryptionProof.TryDeserialize(m.LogStarProof, out var proof) && Verified(proof, p => p.Verify(Context(j), pkj, _round1[j].K, bigDeltaJ, _bigGamma!, mine))))
+            {
+                bad.Add(j);
+                continue;
+            }
+
+            deltas[j] = bigDeltaJ;
+            using var dj = GmpInteger.FromBytes(m.Delta);
+            var sum = GmpInteger.AddMod(delta, dj, _q);
+            delta.Dispose();
+            delta = sum;
+        }
+
+        Rounds.Abort(AbortReason.InvalidLogStarProof, bad, "Π^log*: Δ_j does not match K_j");
+
+        using (delta)
+        {
+            var deltaScalar = delta.ToBytes(32);
+            if (!_g.MultiplyBase(deltaScalar).Equals(_g.Sum(deltas.Values)))
+            {
+                // The paper's identification step for this case is not implemented yet.
+                throw new ProtocolAbortException(AbortReason.InconsistentPresignature, [], "δ·G differs from ΣΔ_j although every proof verified");
+            }
+
+            var inverse = _g.NewScalar();
+            _g.ScalarInvertPublic(deltaScalar, inverse);
+            var r = _g.MultiplyPublic(_bigGamma!, inverse);
+            var secrets = SecretBytes.Create(64, (_k, _chi!), static (span, st) =>
+            {
+                st._k.WriteBytes(span[..32]);
+                st.Item2.WriteBytes(span[32..]);
+            });
+            return new Presignature(Session, Self, [.. _signers], r, _keyShare.PublicKey, secrets);
+        }
+    }
+
+    /// <summary>Wipes every secret of the run.</summary>
+    public void Dispose()
+    {
+        foreach (var x in new[] { _x, _k, _gamma, _rho, _nu, _bigK, _bigG, _q })
+        {
+            x.Dispose();
+        }
+
+        foreach (var (b, bh) in _betas.Values)
+        {
+            b.Dispose();
+            bh.Dispose();
+        }
+
+        foreach (var (j, (k, g)) in _round1)
+        {
+            if (j != Self)
+            {
+                k.Dispose();
+                g.Dispose();
+            }
+        }
+
+        _delta?.Dispose();
+        _chi?.Dispose();
+    }
+
+    private static bool Verified<T>(T? proof, Func<T, bool> verify)
+        where T : class, IDisposable
+    {
+        if (proof is null)
+        {
+            return false;
+        }
+
+        using (proof)
+        {
+            return verify(proof);
+        }
+    }
+
+    private static void Accumulate(ref GmpInteger acc, GmpInteger alpha, GmpInteger beta)
+    {
+        using var a1 = GmpInteger.Add(acc, alpha);
+        var a2 = GmpInteger.Add(a1, beta);
+        acc.Dispose();
+        acc = a2;
+    }
+
+    /// <summary>One MtA instance as the sender: D = K_j^x · Enc_j(-β; s), F = Enc_i(-β; r), Π^aff-g.</summary>
+    private (byte[] D, byte[] F, byte[] Proof) Mta(PaillierPublicKey pkj, RingPedersenParameters rpj, GmpInteger kj, GmpInteger x, GmpInteger beta, Element point, PaillierPublicKey own)
+    {
+        using var minusBeta = GmpInteger.Negate(beta);
+        using var s = pkj.RandomUnit(_random);
+        using var r = own.RandomUnit(_random);
+        using var kx = pkj.Multiply(kj, x);
+        using var encBeta = pkj.Encrypt(minusBeta, s);
+        using var d = pkj.Add(kx, encBeta);
+        using var f = OwnKey.EncryptCrt(minusBeta, r);
+        using var witness = new PaillierAffineOperationWitness(x, minusBeta, s, r);
+        using var proof = PaillierAffineOperationProof.Prove(Context(Self), pkj, own, kj, d, f, point, witness, rpj, _random);
+        return (d.ToBytes(), f.ToBytes(), proof.Serialize());
+    }
+
+    private Element PointOf(GmpInteger value, bool secret, Element? basePoint = null)
+    {
+        Span<byte> s = stackalloc byte[32];
+        try
+        {
+            value.WriteBytes(s);
+            return basePoint is null ? _g.MultiplyBase(s) : secret ? _g.Multiply(basePoint, s) : _g.MultiplyPublic(basePoint, s);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(s);
+        }
+    }
+
+    private GmpInteger RandomScalarInteger()
+    {
+        Span<byte> s = stackalloc byte[32];
+        try
+        {
+            _g.RandomScalar(_random, s);
+            return GmpInteger.FromBytes(s);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(s);
+        }
+    }
+
+    private static byte[] Digest(GmpInteger k, GmpInteger g)
+    {
+        using var t = new Transcript("conclave/cggmp21/presign/echo/v1");
+        t.Append("K", k);
+        t.Append("G", g);
+        var d = new byte[32];
+        t.ChallengeBytes("digest", d);
+        return d;
+    }
+
+    /// <summary>The proof context (sid, prover, signer set), as the spec's (sid, i).</summary>
+    private byte[] Context(ParticipantId prover)
+    {
+        using var t = new Transcript("conclave/cggmp21/presign/context/v1");
+        t.Append("sid", Session.Bytes);
+        t.Append("prover", prover.Value);
+        foreach (var s in _signers)
+        {
+            t.Append("signer", s.Value);
+        }
+
+        var c = new byte[32];
+        t.ChallengeBytes("context", c);
+        return c;
+    }
+
+    private Dictionary<ParticipantId, T> Collect<T>(IReadOnlyCollection<T> messages, int round)
+        where T : IProtocolMessage => Rounds.Collect(messages, Session, Self, _signers, round);
+
+    private void Advance(int expected)
+    {
+        if (_stage != expected)
+        {
+            throw new InvalidOperationException($"Presigning is at step {_stage}; this call needs step {expected}.");
+        }
+
+        _stage++;
+    }
+}
