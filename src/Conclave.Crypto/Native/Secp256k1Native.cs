@@ -108,6 +108,12 @@ internal static partial class Secp256k1Native
     [LibraryImport(Lib, EntryPoint = "secp256k1_ecdsa_verify")]
     internal static unsafe partial int EcdsaVerify(nint ctx, byte* sig, byte* msghash32, byte* pubkey);
 
+    [LibraryImport(Lib, EntryPoint = "secp256k1_ecdsa_recoverable_signature_parse_compact")]
+    internal static unsafe partial int EcdsaRecoverableSignatureParseCompact(nint ctx, byte* sig, byte* input64, int recid);
+
+    [LibraryImport(Lib, EntryPoint = "secp256k1_ecdsa_recover")]
+    internal static unsafe partial int EcdsaRecover(nint ctx, byte* pubkey, byte* sig, byte* msghash32);
+
     [LibraryImport(Lib, EntryPoint = "secp256k1_tagged_sha256")]
     internal static unsafe partial int TaggedSha256(nint ctx, byte* hash32, byte* tag, nuint taglen, byte* msg, nuint msglen);
 }

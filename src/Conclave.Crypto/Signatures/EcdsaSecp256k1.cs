@@ -84,4 +84,37 @@ public static class EcdsaSecp256k1
                 && Secp256k1Native.EcdsaVerify(ctx, s, h, p) == 1;
         }
     }
+
+    /// <summary>
+    /// Recovers the public key (33-byte compressed) from a compact signature, its recovery id
+    /// (0..3) and the 32-byte hash, as Ethereum's ecrecover does; null when recovery fails.
+    /// </summary>
+    public static unsafe byte[]? Recover(ReadOnlySpan<byte> messageHash, ReadOnlySpan<byte> signature, int recoveryId)
+    {
+        if (messageHash.Length != 32 || signature.Length != 64 || recoveryId is < 0 or > 3)
+        {
+            return null;
+        }
+
+        var ctx = Secp256k1Group.Instance.Context;
+        Span<byte> sig = stackalloc byte[65];
+        Span<byte> pk = stackalloc byte[Secp256k1Native.PubkeySize];
+        var output = new byte[33];
+        nuint len = 33;
+        fixed (byte* s = sig)
+        fixed (byte* p = pk)
+        fixed (byte* c = signature)
+        fixed (byte* h = messageHash)
+        fixed (byte* o = output)
+        {
+            if (Secp256k1Native.EcdsaRecoverableSignatureParseCompact(ctx, s, c, recoveryId) != 1
+                || Secp256k1Native.EcdsaRecover(ctx, p, s, h) != 1)
+            {
+                return null;
+            }
+
+            _ = Secp256k1Native.PubkeySerialize(ctx, o, &len, p, Secp256k1Native.EcCompressed);
+            return output;
+        }
+    }
 }

@@ -31,6 +31,11 @@ public sealed class PresignTests : IClassFixture<PresignTests.Setup>
             Assert.True(EcdsaSecp256k1.VerifyCompact(publicKey, hash, signature.ToCompact()));
             Assert.True(VerifyWithDotNet(publicKey, hash, signature.ToCompact()));
 
+            // The recovery id recovers the public key (ecrecover); the other parity does not.
+            Assert.InRange(signature.RecoveryId, 0, 1);
+            Assert.Equal(publicKey, EcdsaSecp256k1.Recover(hash, signature.ToCompact(), signature.RecoveryId));
+            Assert.NotEqual(publicKey, EcdsaSecp256k1.Recover(hash, signature.ToCompact(), signature.RecoveryId ^ 1));
+
             // Low s, and a different hash does not verify.
             Assert.True(signature.S.AsSpan().SequenceCompareTo(Convert.FromHexString("7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0")) <= 0);
             hash[0] ^= 1;
