@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Conclave.Cli.SelfTest;
-using Conclave.Threshold.Frost.Ciphersuites;
 using NSec.Cryptography;
 
 namespace Conclave.Cli.Tests;
@@ -57,7 +56,7 @@ public sealed class SelfTestTests
                 case "secp256k1":
                     Assert.Equal(33, pk.Length);
                     Assert.Equal(65, sig.Length);
-                    Assert.True(IndependentVerifier.VerifySecp256k1(Secp256k1Sha256.Instance, pk, msg, sig));
+                    Assert.True(IndependentVerifier.VerifySecp256k1(pk, msg, sig));
                     break;
                 case "secp256k1-tr":
                     Assert.Equal(32, pk.Length);
@@ -74,7 +73,7 @@ public sealed class SelfTestTests
             Assert.False(run.GetProperty("suite").GetString() switch
             {
                 "ed25519" => SignatureAlgorithm.Ed25519.Verify(PublicKey.Import(SignatureAlgorithm.Ed25519, pk, KeyBlobFormat.RawPublicKey), msg, sig),
-                "secp256k1" => IndependentVerifier.VerifySecp256k1(Secp256k1Sha256.Instance, pk, msg, sig),
+                "secp256k1" => IndependentVerifier.VerifySecp256k1(pk, msg, sig),
                 _ => IndependentVerifier.VerifyBip340(pk, msg, sig),
             });
         }

@@ -25,7 +25,7 @@ public static class IndependentVerifier
     public static bool Verify(FrostCiphersuite suite, byte[] publicKey, byte[] message, byte[] signature) => suite.Name switch
     {
         "ed25519" => VerifyEd25519(publicKey, message, signature),
-        "secp256k1" => VerifySecp256k1(suite, publicKey, message, signature),
+        "secp256k1" => VerifySecp256k1(publicKey, message, signature),
         "secp256k1-tr" => VerifyBip340(publicKey, message, signature),
         _ => throw new ArgumentException($"No independent verifier for {suite.Name}.", nameof(suite)),
     };
@@ -39,7 +39,7 @@ public static class IndependentVerifier
     }
 
     /// <summary>RFC 9591 §6.5 FROST(secp256k1, SHA-256) verification over BouncyCastle points.</summary>
-    public static bool VerifySecp256k1(FrostCiphersuite suite, byte[] publicKey, byte[] message, byte[] signature)
+    public static bool VerifySecp256k1(byte[] publicKey, byte[] message, byte[] signature)
     {
         if (publicKey.Length != 33 || signature.Length != 65 || !IsCompressed(publicKey) || !IsCompressed(signature.AsSpan(0, 33)))
         {
@@ -65,7 +65,6 @@ public static class IndependentVerifier
         }
 
         // The challenge by an independent RFC 9380 hash_to_field (not Conclave's H2).
-        _ = suite;
         var c = HashToFieldSecp256k1([.. signature[..33], .. publicKey, .. message], "FROST-secp256k1-SHA256-v1chal"u8.ToArray()).ToByteArrayUnsigned();
         var left = Secp256k1.G.Multiply(z).Normalize();
         var right = r.Add(pk.Multiply(new BigInteger(1, c))).Normalize();

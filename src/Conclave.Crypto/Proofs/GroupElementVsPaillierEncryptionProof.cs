@@ -317,8 +317,7 @@ public sealed class GroupElementVsPaillierEncryptionProof : EncodedProof, IDispo
         transcript.Append("A", a);
         transcript.Append("Y", y);
         transcript.Append("D", d);
-        using var order = Cggmp21Parameters.CreateCurveOrder();
-        return transcript.ChallengeSigned("e", order);
+        return ProofHelpers.CurveOrderChallenge(transcript);
     }
 
     /// <summary>Length of the encoding.</summary>

@@ -268,8 +268,7 @@ public sealed class NoSmallFactorProof : EncodedProof, IDisposable
         transcript.Append("B", b);
         transcript.Append("T", t);
         transcript.Append("sigma", sigma);
-        using var order = Cggmp21Parameters.CreateCurveOrder();
-        return transcript.ChallengeSigned("e", order);
+        return ProofHelpers.CurveOrderChallenge(transcript);
     }
 
     /// <summary>Length of the encoding.</summary>

@@ -436,8 +436,7 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
         transcript.Append("S", s);
         transcript.Append("F", f);
         transcript.Append("T", t);
-        using var order = Cggmp21Parameters.CreateCurveOrder();
-        return transcript.ChallengeSigned("e", order);
+        return ProofHelpers.CurveOrderChallenge(transcript);
     }
 
     /// <summary>Length of the encoding.</summary>

@@ -263,8 +263,7 @@ public sealed class PaillierEncryptionInRangeProof : EncodedProof, IDisposable
         transcript.Append("S", s);
         transcript.Append("A", a);
         transcript.Append("C", c);
-        using var order = Cggmp21Parameters.CreateCurveOrder();
-        return transcript.ChallengeSigned("e", order);
+        return ProofHelpers.CurveOrderChallenge(transcript);
     }
 
     /// <summary>Length of the encoding.</summary>

@@ -1,10 +1,18 @@
 using Conclave.Crypto.BigNumbers;
+using Conclave.Crypto.Transcripts;
 
 namespace Conclave.Crypto.Proofs;
 
 /// <summary>Small checks and clean-up shared by the proofs.</summary>
 internal static class ProofHelpers
 {
+    /// <summary>The challenge e ← ±q (q the secp256k1 order) drawn from a transcript that holds every public input.</summary>
+    public static GmpInteger CurveOrderChallenge(Transcript transcript)
+    {
+        using var order = Cggmp21Parameters.CreateCurveOrder();
+        return transcript.ChallengeSigned("e", order);
+    }
+
     /// <summary>Whether value ∈ Z*_modulus: 0 &lt; value &lt; modulus and gcd(value, modulus) = 1.</summary>
     public static bool IsUnit(GmpInteger value, GmpInteger modulus)
     {

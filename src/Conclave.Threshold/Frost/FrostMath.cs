@@ -71,18 +71,8 @@ internal static class FrostMath
         FrostCiphersuite suite, Element groupPublicKey, IReadOnlyList<SigningCommitments> commitments, ReadOnlySpan<byte> message)
     {
         var group = suite.Group;
-        var ns = group.ScalarLength;
-        var pkEnc = group.SerializeElement(groupPublicKey);
-        var msgHash = suite.H4(message);
-        var comHash = suite.H5(EncodeGroupCommitmentList(group, commitments));
-
-        // rho_input = group_public_key_enc || msg_hash || encoded_commitment_hash || SerializeScalar(identifier)
-        var prefixLength = pkEnc.Length + msgHash.Length + comHash.Length;
-        var rhoInput = new byte[prefixLength + ns];
-        pkEnc.CopyTo(rhoInput, 0);
-        msgHash.CopyTo(rhoInput, pkEnc.Length);
-        comHash.CopyTo(rhoInput, pkEnc.Length + msgHash.Length);
-
+        var rhoInput = RhoInputWithRoomForIdentifier(suite, groupPublicKey, commitments, message);
+        var prefixLength = rhoInput.Length - group.ScalarLength;
         var result = new Dictionary<ParticipantId, byte[]>(commitments.Count);
         foreach (var c in commitments)
         {
@@ -98,12 +88,19 @@ internal static class FrostMath
     /// <summary>The binding-factor input for one participant (exposed for vector tests).</summary>
     internal static byte[] BindingFactorInput(FrostCiphersuite suite, Element groupPublicKey, IReadOnlyList<SigningCommitments> commitments, ReadOnlySpan<byte> message, ParticipantId id)
     {
+        var rhoInput = RhoInputWithRoomForIdentifier(suite, groupPublicKey, commitments, message);
+        suite.Group.ScalarFromUInt64(id.Value, rhoInput.AsSpan(rhoInput.Length - suite.Group.ScalarLength));
+        return rhoInput;
+    }
+
+    /// <summary>rho_input_prefix = group_public_key_enc || msg_hash || encoded_commitment_hash, followed by Ns bytes for SerializeScalar(identifier).</summary>
+    private static byte[] RhoInputWithRoomForIdentifier(FrostCiphersuite suite, Element groupPublicKey, IReadOnlyList<SigningCommitments> commitments, ReadOnlySpan<byte> message)
+    {
         var group = suite.Group;
         var pkEnc = group.SerializeElement(groupPublicKey);
         var msgHash = suite.H4(message);
         var comHash = suite.H5(EncodeGroupCommitmentList(group, commitments));
-        var idScalar = IdentifierScalar(group, id);
-        return [.. pkEnc, .. msgHash, .. comHash, .. idScalar];
+        return [.. pkEnc, .. msgHash, .. comHash, .. new byte[group.ScalarLength]];
     }
 
     /// <summary>compute_group_commitment (RFC 9591 §4.5): sum of hiding + rho * binding.</summary>

@@ -117,7 +117,7 @@ public sealed class KeygenParty : IDisposable
         Advance(Stage.Committed, Stage.Echoed);
         var received = Collect(commitments, 1);
         var malformed = received.Where(kv => kv.Value.Commitment.Length != 32).Select(kv => kv.Key).Order().ToList();
-        Abort(AbortReason.MalformedMessage, malformed, "a commitment must be 32 bytes");
+        Rounds.Abort(AbortReason.MalformedMessage, malformed, "a commitment must be 32 bytes");
         foreach (var (j, m) in received)
         {
             _commitments[j] = m.Commitment;
@@ -175,18 +175,18 @@ public sealed class KeygenParty : IDisposable
             .Select(kv => kv.Key)
             .Concat(received.Where(kv => !_group.IsCanonicalScalar(kv.Value.Share)).Select(kv => kv.Key))
             .Distinct().Order().ToList();
-        Abort(AbortReason.MalformedMessage, malformed, $"the reveal must carry 32-byte rid and nonce, {Threshold} coefficient commitments and a valid Schnorr commitment; shares must be canonical scalars");
+        Rounds.Abort(AbortReason.MalformedMessage, malformed, $"the reveal must carry 32-byte rid and nonce, {Threshold} coefficient commitments and a valid Schnorr commitment; shares must be canonical scalars");
 
         var badOpenings = opened
             .Where(kv => !CryptographicOperations.FixedTimeEquals(
                 HashCommitment(kv.Key, kv.Value.Rid, kv.Value.Coefficients, kv.Value.SchnorrCommitment, kv.Value.Nonce), _commitments[kv.Key]))
             .Select(kv => kv.Key).Order().ToList();
-        Abort(AbortReason.InvalidDecommitment, badOpenings, "the revealed values do not match the round-one commitment");
+        Rounds.Abort(AbortReason.InvalidDecommitment, badOpenings, "the revealed values do not match the round-one commitment");
 
         var complaints = received
             .Where(kv => !opened[kv.Key].Coefficients.Verify(Self, kv.Value.Share))
             .Select(kv => kv.Key).Order().ToList();
-        Abort(AbortReason.InvalidSecretShare, complaints, "the secret share does not match the dealer's commitment");
+        Rounds.Abort(AbortReason.InvalidSecretShare, complaints, "the secret share does not match the dealer's commitment");
 
         _reveals = opened;
         _ridCombined = (byte[])_rid.Clone();
@@ -237,7 +237,7 @@ public sealed class KeygenParty : IDisposable
         var invalid = received
             .Where(kv => !SchnorrProof.Verify(_publicShares[kv.Key], _reveals[kv.Key].SchnorrCommitment, Challenge(kv.Key, _publicShares[kv.Key], _reveals[kv.Key].SchnorrCommitment), kv.Value.Response))
             .Select(kv => kv.Key).Order().ToList();
-        Abort(AbortReason.InvalidSchnorrProof, invalid, "the proof of knowledge of the key share failed");
+        Rounds.Abort(AbortReason.InvalidSchnorrProof, invalid, "the proof of knowledge of the key share failed");
         using (_share)
         {
             return new CggmpCoreKeyShare(Self, Threshold, _publicKey!, _publicShares, _share!.Span);
@@ -294,6 +294,4 @@ public sealed class KeygenParty : IDisposable
 
         _stage = next;
     }
-
-    private static void Abort(AbortReason reason, List<ParticipantId> culprits, string detail) => Rounds.Abort(reason, culprits, detail);
 }

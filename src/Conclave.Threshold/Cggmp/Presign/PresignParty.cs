@@ -43,7 +43,7 @@ public sealed class PresignParty : IDisposable
     private readonly GmpInteger _nu;
     private readonly GmpInteger _bigK;
     private readonly GmpInteger _bigG;
-    private readonly GmpInteger _q = GmpInteger.FromBytes(Convert.FromHexString("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141"));
+    private readonly GmpInteger _q = Cggmp21Parameters.CreateCurveOrder();
     private readonly Dictionary<ParticipantId, (GmpInteger Beta, GmpInteger BetaHat)> _betas = [];
     private readonly Dictionary<ParticipantId, (GmpInteger K, GmpInteger G)> _round1 = [];
     private readonly Dictionary<ParticipantId, byte[]> _echo = [];
