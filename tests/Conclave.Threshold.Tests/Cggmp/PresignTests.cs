@@ -54,20 +54,88 @@ public sealed class PresignTests : IClassFixture<PresignTests.Setup>
         presignatures.ForEach(p => p.Dispose());
     }
 
-    [Fact]
-    public void A_wrong_partial_signature_makes_the_combination_abort()
+    [Theory]
+    [InlineData(new[] { 1, 3 }, 3)]
+    [InlineData(new[] { 1, 2, 3 }, 2)]
+    [InlineData(new[] { 1, 2, 3 }, 1)]
+    public void A_wrong_partial_signature_names_exactly_its_signer(int[] signers, int cheater)
     {
-        var presignatures = Presign([1, 3]);
+        var presignatures = Presign(signers);
         var hash = RandomNumberGenerator.GetBytes(32);
         var partials = presignatures.Select(p => CggmpSigning.PartialSign(p, hash)).ToList();
+        var index = partials.FindIndex(p => p.Signer == Id(cheater));
         var one = new byte[32];
         one[31] = 1;
         var bumped = new byte[32];
-        Secp256k1Group.Instance.ScalarAdd(partials[1].Sigma, one, bumped);
-        partials[1] = partials[1] with { Sigma = bumped };
-        var abort = Assert.Throws<ProtocolAbortException>(() =>
-            CggmpSigning.Combine(presignatures[0].PublicKey, presignatures[0].R, presignatures[0].Signers, partials, hash));
-        Assert.Equal(AbortReason.InvalidPartialSignature, abort.Reason);
+        Secp256k1Group.Instance.ScalarAdd(partials[index].Sigma, one, bumped);
+        partials[index] = partials[index] with { Sigma = bumped };
+
+        // Every signer's view of the public data names the same culprit.
+        foreach (var presignature in presignatures)
+        {
+            var abort = Assert.Throws<ProtocolAbortException>(() => CggmpSigning.Combine(presignature.PublicData, partials, hash));
+            Assert.Equal(AbortReason.InvalidPartialSignature, abort.Reason);
+            Assert.Equal([Id(cheater)], abort.Culprits);
+        }
+    }
+
+    [Fact]
+    public void Partial_signatures_over_another_digest_name_their_signer()
+    {
+        var presignatures = Presign([2, 3]);
+        var hash = RandomNumberGenerator.GetBytes(32);
+        var other = RandomNumberGenerator.GetBytes(32);
+        List<PartialSignature> partials = [CggmpSigning.PartialSign(presignatures[0], hash), CggmpSigning.PartialSign(presignatures[1], other)];
+        var abort = Assert.Throws<ProtocolAbortException>(() => CggmpSigning.Combine(presignatures[0].PublicData, partials, hash));
+        Assert.Equal([Id(3)], abort.Culprits);
+    }
+
+    [Fact]
+    public void A_malformed_or_missing_partial_signature_is_rejected()
+    {
+        var presignatures = Presign([1, 2]);
+        var hash = RandomNumberGenerator.GetBytes(32);
+        var partials = presignatures.Select(p => CggmpSigning.PartialSign(p, hash)).ToList();
+        var data = presignatures[0].PublicData;
+        Assert.Throws<ArgumentException>(() => CggmpSigning.Combine(data, [partials[0]], hash));
+        Assert.Throws<ArgumentException>(() => CggmpSigning.Combine(data, [partials[0], partials[0]], hash));
+        var overflow = Convert.FromHexString("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141"); // = n
+        var abort = Assert.Throws<ProtocolAbortException>(() => CggmpSigning.Combine(data, [partials[0], partials[1] with { Sigma = overflow }], hash));
+        Assert.Equal(AbortReason.MalformedMessage, abort.Reason);
+        Assert.Equal([Id(2)], abort.Culprits);
+        Assert.Throws<ArgumentException>(() => CggmpSigning.Combine(data, partials, hash.AsSpan(1)));
+    }
+
+    [Fact]
+    public void A_wrong_s_commitment_aborts_presigning_and_a_garbled_one_names_its_sender()
+    {
+        // S_j is not covered by a proof: a wrong (but valid) point fails the δ·X = ΣS_j check, which
+        // names no one until the paper's identification step is implemented.
+        var wrong = Assert.Throws<ProtocolAbortException>(() => Presign([1, 2], tamper3: m =>
+            m.Sender.Value == 2 ? m with { S = Secp256k1Group.Instance.SerializeElement(Secp256k1Group.Instance.Generator) } : m));
+        Assert.Equal(AbortReason.InconsistentPresignature, wrong.Reason);
+
+        var garbled = Assert.Throws<ProtocolAbortException>(() => Presign([1, 2, 3], tamper3: m =>
+            m.Sender.Value == 3 ? m with { S = [0x05, .. m.S[1..]] } : m));
+        Assert.Equal(AbortReason.MalformedMessage, garbled.Reason);
+        Assert.Equal([Id(3)], garbled.Culprits);
+    }
+
+    [Fact]
+    public void A_wrong_delta_share_aborts_presigning()
+    {
+        var abort = Assert.Throws<ProtocolAbortException>(() => Presign([1, 2], tamper3: m =>
+        {
+            if (m.Sender.Value != 1)
+            {
+                return m;
+            }
+
+            var bumped = (byte[])m.Delta.Clone();
+            bumped[31] ^= 1;
+            return m with { Delta = bumped };
+        }));
+        Assert.Equal(AbortReason.InconsistentPresignature, abort.Reason);
     }
 
     [Fact]
@@ -132,7 +200,7 @@ public sealed class PresignTests : IClassFixture<PresignTests.Setup>
         var partials = presignatures.Select(p => CggmpSigning.PartialSign(p, hash)).ToList();
         var first = presignatures[0];
         Assert.All(presignatures, p => Assert.Equal(first.R, p.R));
-        var signature = CggmpSigning.Combine(first.PublicKey, first.R, first.Signers, partials, hash);
+        var signature = CggmpSigning.Combine(first.PublicData, partials, hash);
         return (signature, Secp256k1Group.Instance.SerializeElement(first.PublicKey));
     }
 

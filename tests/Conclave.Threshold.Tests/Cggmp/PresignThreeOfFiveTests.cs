@@ -33,7 +33,7 @@ public sealed class PresignThreeOfFiveTests : IClassFixture<PresignThreeOfFiveTe
 
         var hash = RandomNumberGenerator.GetBytes(32);
         var partials = presignatures.Select(p => CggmpSigning.PartialSign(p, hash)).ToList();
-        var signature = CggmpSigning.Combine(presignatures[0].PublicKey, presignatures[0].R, signers, partials, hash);
+        var signature = CggmpSigning.Combine(presignatures[0].PublicData, partials, hash);
         var publicKey = Secp256k1Group.Instance.SerializeElement(_setup.Shares[0].PublicKey);
         Assert.True(EcdsaSecp256k1.VerifyCompact(publicKey, hash, signature.ToCompact()));
         Assert.Equal(publicKey, EcdsaSecp256k1.Recover(hash, signature.ToCompact(), signature.RecoveryId));

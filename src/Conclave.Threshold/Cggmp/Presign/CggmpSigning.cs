@@ -56,23 +56,22 @@ public static class CggmpSigning
     }
 
     /// <summary>
-    /// Sums the partial signatures of every signer of the presignature set, normalizes to low s,
-    /// and verifies the result with libsecp256k1; throws <see cref="ProtocolAbortException"/> if
-    /// it does not verify.
+    /// Sums the partial signatures of every signer of the presignature, normalizes to low s, and
+    /// verifies the result with libsecp256k1 under the public key. If it does not verify, every
+    /// partial signature is checked against the signer's presignature commitments
+    /// (σ_j·Γ = m·Δ_j + r·S_j) and <see cref="ProtocolAbortException"/> names every signer whose
+    /// check fails; an honest signer's partial signature always passes.
     /// </summary>
-    public static EcdsaSignature Combine(Element publicKey, Element r, IReadOnlyCollection<ParticipantId> signers, IReadOnlyCollection<PartialSignature> partials, ReadOnlySpan<byte> messageHash)
+    public static EcdsaSignature Combine(PresignaturePublicData presignature, IReadOnlyCollection<PartialSignature> partials, ReadOnlySpan<byte> messageHash)
     {
-        ArgumentNullException.ThrowIfNull(publicKey);
-        ArgumentNullException.ThrowIfNull(r);
-        ArgumentNullException.ThrowIfNull(signers);
+        ArgumentNullException.ThrowIfNull(presignature);
         ArgumentNullException.ThrowIfNull(partials);
         if (messageHash.Length != 32)
         {
             throw new ArgumentException("The message hash is 32 bytes.", nameof(messageHash));
         }
 
-        var expected = signers.Order().ToList();
-        if (!partials.Select(p => p.Signer).Order().SequenceEqual(expected))
+        if (!partials.Select(p => p.Signer).Order().SequenceEqual(presignature.Signers))
         {
             throw new ArgumentException("There must be exactly one partial signature per signer of the presignature.", nameof(partials));
         }
@@ -89,6 +88,7 @@ public static class CggmpSigning
             G.ScalarAdd(s, p.Sigma, s);
         }
 
+        var r = presignature.R;
         var rScalar = G.NewScalar();
         XCoordinateScalar(r, rScalar);
 
@@ -106,13 +106,37 @@ public static class CggmpSigning
         var x = Secp256k1Group.XOnly(r);
         var recoveryId = parity | (x.AsSpan().SequenceCompareTo(rScalar) != 0 ? 2 : 0);
         var signature = new EcdsaSignature(rScalar, s, recoveryId);
-        if (!EcdsaSecp256k1.VerifyCompact(G.SerializeElement(publicKey), messageHash, signature.ToCompact()))
+        if (!EcdsaSecp256k1.VerifyCompact(G.SerializeElement(presignature.PublicKey), messageHash, signature.ToCompact()))
         {
-            // Identifying the signer needs the paper's per-signer check, not implemented yet.
-            throw new ProtocolAbortException(AbortReason.InvalidPartialSignature, [], "the combined signature does not verify");
+            throw Identify(presignature, partials, messageHash, rScalar);
         }
 
         return signature;
+    }
+
+    /// <summary>
+    /// Names the signers whose σ_j fails σ_j·Γ = m·Δ_j + r·S_j. If every σ_j passes, Σσ_j·Γ =
+    /// δ·(m·G + r·X) by the presignature's output checks, so the signature verifies: reaching here
+    /// with no culprit is a broken invariant, not cheating.
+    /// </summary>
+    private static Exception Identify(PresignaturePublicData presignature, IReadOnlyCollection<PartialSignature> partials, ReadOnlySpan<byte> messageHash, byte[] r)
+    {
+        var m = G.NewScalar();
+        G.ScalarReduce(messageHash, m);
+        var culprits = new List<ParticipantId>();
+        foreach (var p in partials.OrderBy(p => p.Signer))
+        {
+            var c = presignature.Commitments[p.Signer];
+            var expected = G.Add(G.MultiplyPublic(c.Delta, m), G.MultiplyPublic(c.S, r));
+            if (!G.MultiplyPublic(presignature.Gamma, p.Sigma).Equals(expected))
+            {
+                culprits.Add(p.Signer);
+            }
+        }
+
+        return culprits.Count > 0
+            ? new ProtocolAbortException(AbortReason.InvalidPartialSignature, culprits, "σ_j·Γ differs from m·Δ_j + r·S_j")
+            : new InternalInvariantException("The combined signature does not verify although every partial signature is consistent.");
     }
 
     private static void XCoordinateScalar(Element r, Span<byte> destination)

@@ -16,6 +16,9 @@ public sealed record PresignRound2Message(
     byte[] AffineProof, byte[] AffineProofHat, byte[] LogStarProof, IReadOnlyList<byte[]> Echo)
     : ProtocolMessage(Session, Sender, 2);
 
-/// <summary>Round 3 (to each other signer): δ_i, Δ_i = k_i·Γ with Π^log*, and the echo of every signer's Γ_j.</summary>
-public sealed record PresignRound3Message(SessionId Session, ParticipantId Sender, ParticipantId Recipient, byte[] Delta, byte[] BigDelta, byte[] LogStarProof, IReadOnlyList<byte[]> GammaEcho)
+/// <summary>
+/// Round 3 (to each other signer): δ_i, Δ_i = k_i·Γ with Π^log*, S_i = χ_i·Γ (for checking partial
+/// signatures), and the echo of every signer's Γ_j.
+/// </summary>
+public sealed record PresignRound3Message(SessionId Session, ParticipantId Sender, ParticipantId Recipient, byte[] Delta, byte[] BigDelta, byte[] S, byte[] LogStarProof, IReadOnlyList<byte[]> GammaEcho)
     : ProtocolMessage(Session, Sender, 3);

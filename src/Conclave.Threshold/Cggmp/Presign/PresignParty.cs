@@ -22,11 +22,13 @@ namespace Conclave.Threshold.Cggmp.Presign;
 /// <item>verify Π^enc; Γ_i = γ_i·G; the two MtA instances (γ_i·k_j and x_i·k_j) with Π^aff-g, and
 /// Π^log* for G_i;</item>
 /// <item>verify Π^aff-g and Π^log*; Δ_i = k_i·Γ with Π^log*; δ_i and χ_i;</item>
-/// <item>verify Π^log*, check δ·G = ΣΔ_j, output R = δ⁻¹·Γ with (k_i, χ_i).</item>
+/// <item>verify Π^log*, check δ·G = ΣΔ_j and δ·X = ΣS_j, output R = δ⁻¹·Γ with (k_i, χ_i).</item>
 /// </list>
 /// Round-one values and Γ_j are echoed so a signer that sends different values to different signers
-/// is named. A failing proof names its prover. Not yet implemented: the paper's blame step when
-/// δ·G ≠ ΣΔ_j although every proof passed (the abort then names no one).
+/// is named. A failing proof names its prover. Each signer also publishes S_i = χ_i·Γ so that a wrong
+/// partial signature names its signer (<see cref="CggmpSigning.Combine"/>). Not yet implemented: the
+/// paper's identification step when δ·G ≠ ΣΔ_j or δ·X ≠ ΣS_j although every proof passed (the
+/// abort then names no one).
 /// </summary>
 public sealed class PresignParty : IDisposable
 {
@@ -50,6 +52,7 @@ public sealed class PresignParty : IDisposable
     private readonly Dictionary<ParticipantId, Element> _gammas = [];
     private Element? _bigGamma;
     private Element? _bigDelta;
+    private Element? _bigS;
     private GmpInteger? _delta;
     private GmpInteger? _chi;
     private int _stage;
@@ -183,7 +186,7 @@ public sealed class PresignParty : IDisposable
         return result;
     }
 
-    /// <summary>Round 3: check echoes and proofs, compute Γ, Δ_i, δ_i, χ_i; send δ_i and Δ_i with Π^log*.</summary>
+    /// <summary>Round 3: check echoes and proofs, compute Γ, Δ_i, δ_i, χ_i; send δ_i, Δ_i with Π^log*, and S_i.</summary>
     public IReadOnlyList<PresignRound3Message> Round3(IReadOnlyCollection<PresignRound2Message> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -254,18 +257,21 @@ public sealed class PresignParty : IDisposable
         delta.Dispose();
         chi.Dispose();
 
+        _bigS = PointOf(_chi, secret: true, basePoint: _bigGamma);
         var gammaEcho = _signers.Select(j => _g.SerializeElement(_gammas[j])).ToList();
         var result = new List<PresignRound3Message>();
         foreach (var j in Others)
         {
             using var proof = GroupElementVsPaillierEncryptionProof.Prove(Context(Self), own, _bigK, _bigDelta, _bigGamma, _k, _rho, _aux.Parties[j].RingPedersen, _random);
-            result.Add(new PresignRound3Message(Session, Self, j, _delta.ToBytes(32), _g.SerializeElement(_bigDelta), proof.Serialize(), gammaEcho));
+            result.Add(new PresignRound3Message(Session, Self, j, _delta.ToBytes(32), _g.SerializeElement(_bigDelta), _g.SerializeElement(_bigS), proof.Serialize(), gammaEcho));
         }
 
         return result;
     }
 
-    /// <summary>Output: verify Π^log* for every Δ_j, check δ·G = ΣΔ_j and return the presignature.</summary>
+    /// <summary>
+    /// Output: verify Π^log* for every Δ_j, check δ·G = ΣΔ_j and δ·X = ΣS_j, and return the presignature.
+    /// </summary>
     public Presignature Finish(IReadOnlyCollection<PresignRound3Message> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -276,34 +282,50 @@ public sealed class PresignParty : IDisposable
 
         var mine = _aux.Parties[Self].RingPedersen;
         var bad = new List<ParticipantId>();
-        var deltas = new Dictionary<ParticipantId, Element> { [Self] = _bigDelta! };
+        var malformed = new List<ParticipantId>();
+        var commitments = new Dictionary<ParticipantId, PresignatureCommitment> { [Self] = new(_bigDelta!, _bigS!) };
         var delta = _delta!.Clone();
         foreach (var (j, m) in received.OrderBy(kv => kv.Key))
         {
             var pkj = _aux.Parties[j].Paillier;
-            if (m.Delta.Length != 32 || !_g.IsCanonicalScalar(m.Delta) || !_g.TryDeserializeElement(m.BigDelta, out var bigDeltaJ)
-                || !(GroupElementVsPaillierEncryptionProof.TryDeserialize(m.LogStarProof, out var proof) && Verified(proof, p => p.Verify(Context(j), pkj, _round1[j].K, bigDeltaJ, _bigGamma!, mine))))
+            if (m.Delta.Length != 32 || !_g.IsCanonicalScalar(m.Delta) || !_g.TryDeserializeElement(m.BigDelta, out var bigDeltaJ) || !_g.TryDeserializeElement(m.S, out var sJ))
+            {
+                malformed.Add(j);
+                continue;
+            }
+
+            if (!(GroupElementVsPaillierEncryptionProof.TryDeserialize(m.LogStarProof, out var proof) && Verified(proof, p => p.Verify(Context(j), pkj, _round1[j].K, bigDeltaJ, _bigGamma!, mine))))
             {
                 bad.Add(j);
                 continue;
             }
 
-            deltas[j] = bigDeltaJ;
+            commitments[j] = new PresignatureCommitment(bigDeltaJ, sJ);
             using var dj = GmpInteger.FromBytes(m.Delta);
             var sum = GmpInteger.AddMod(delta, dj, _q);
             delta.Dispose();
             delta = sum;
         }
 
+        Rounds.Abort(AbortReason.MalformedMessage, malformed, "δ_j, Δ_j or S_j is not a canonical scalar or a valid point");
         Rounds.Abort(AbortReason.InvalidLogStarProof, bad, "Π^log*: Δ_j does not match K_j");
 
         using (delta)
         {
             var deltaScalar = delta.ToBytes(32);
-            if (!_g.MultiplyBase(deltaScalar).Equals(_g.Sum(deltas.Values)))
+
+            // Both checks are the paper's output step (Fig. 7, "Output" 2): with every proof valid, a
+            // failure means some δ_j or S_j was computed wrongly. Naming that signer needs the paper's
+            // identification step (Π^dec and the revealed MtA values), which is not implemented: the
+            // abort then names no one.
+            if (!_g.MultiplyBase(deltaScalar).Equals(_g.Sum(commitments.Values.Select(c => c.Delta))))
             {
-                // The paper's identification step for this case is not implemented yet.
                 throw new ProtocolAbortException(AbortReason.InconsistentPresignature, [], "δ·G differs from ΣΔ_j although every proof verified");
+            }
+
+            if (!_g.MultiplyPublic(_keyShare.PublicKey, deltaScalar).Equals(_g.Sum(commitments.Values.Select(c => c.S))))
+            {
+                throw new ProtocolAbortException(AbortReason.InconsistentPresignature, [], "δ·X differs from ΣS_j although every proof verified");
             }
 
             var inverse = _g.NewScalar();
@@ -314,7 +336,8 @@ public sealed class PresignParty : IDisposable
                 st._k.WriteBytes(span[..32]);
                 st.Item2.WriteBytes(span[32..]);
             });
-            return new Presignature(Session, Self, [.. _signers], r, _keyShare.PublicKey, secrets);
+            var publicData = new PresignaturePublicData(Session, [.. _signers], r, _bigGamma!, _keyShare.PublicKey, new SortedDictionary<ParticipantId, PresignatureCommitment>(commitments));
+            return new Presignature(Self, publicData, secrets);
         }
     }
 

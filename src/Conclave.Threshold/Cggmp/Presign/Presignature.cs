@@ -5,7 +5,8 @@ using Conclave.Crypto.Groups;
 namespace Conclave.Threshold.Cggmp.Presign;
 
 /// <summary>
-/// One signer's presignature (R, k_i, χ_i) for a fixed signer set. Single use by construction:
+/// One signer's presignature (k_i, χ_i) with its public data (R, Γ, every signer's Δ_j and S_j) for a
+/// fixed signer set. Single use by construction:
 /// <see cref="CggmpSigning.PartialSign"/> consumes it (wiping k_i and χ_i) before the partial
 /// signature is returned, and a consumed presignature cannot sign again.
 /// </summary>
@@ -15,30 +16,30 @@ public sealed class Presignature : IDisposable
     private readonly SecretBytes _secrets; // k_i || χ_i
     private readonly Lock _gate = new();
 
-    internal Presignature(SessionId session, ParticipantId self, IReadOnlyList<ParticipantId> signers, Element r, Element publicKey, SecretBytes secrets)
+    internal Presignature(ParticipantId self, PresignaturePublicData publicData, SecretBytes secrets)
     {
-        Session = session;
         Self = self;
-        Signers = signers;
-        R = r;
-        PublicKey = publicKey;
+        PublicData = publicData;
         _secrets = secrets;
     }
-
-    /// <summary>The presigning session.</summary>
-    public SessionId Session { get; }
 
     /// <summary>This signer.</summary>
     public ParticipantId Self { get; }
 
+    /// <summary>The public part, identical at every signer; <see cref="CggmpSigning.Combine"/> needs it.</summary>
+    public PresignaturePublicData PublicData { get; }
+
+    /// <summary>The presigning session.</summary>
+    public SessionId Session => PublicData.Session;
+
     /// <summary>The signer set the presignature was made for.</summary>
-    public IReadOnlyList<ParticipantId> Signers { get; }
+    public IReadOnlyList<ParticipantId> Signers => PublicData.Signers;
 
     /// <summary>R = δ⁻¹·Γ (public).</summary>
-    public Element R { get; }
+    public Element R => PublicData.R;
 
     /// <summary>The public key the signature will verify under.</summary>
-    public Element PublicKey { get; }
+    public Element PublicKey => PublicData.PublicKey;
 
     /// <summary>Whether the presignature was used or disposed.</summary>
     public bool IsConsumed => _secrets.IsDisposed;
