@@ -144,7 +144,17 @@ public sealed class KeygenTests
     {
         var session = SessionId.Random();
         var ids = Ids(n);
-        var parties = ids.Select(i => new KeygenParty(session, i, ids, t)).ToList();
+        return Drive([.. ids.Select(i => new KeygenParty(session, i, ids, t))], tamperCommit, tamperReveal, tamperShare, tamperProof);
+    }
+
+    /// <summary>Runs the four rounds among <paramref name="parties"/> (a keygen or a refresh), applying the tampering hooks; disposes the parties.</summary>
+    internal static List<CggmpCoreKeyShare> Drive(
+        List<KeygenParty> parties,
+        Func<ParticipantId, ParticipantId, KeygenCommitMessage, KeygenCommitMessage>? tamperCommit = null,
+        Func<KeygenRevealMessage, KeygenRevealMessage>? tamperReveal = null,
+        Func<ParticipantId, ParticipantId, byte[], byte[]>? tamperShare = null,
+        Func<KeygenProofMessage, KeygenProofMessage>? tamperProof = null)
+    {
         try
         {
             var commits = parties.Select(p => p.Round1()).ToList();

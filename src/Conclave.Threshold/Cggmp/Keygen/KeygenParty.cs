@@ -24,10 +24,19 @@ namespace Conclave.Threshold.Cggmp.Keygen;
 /// Each method is one step of the state machine: it takes the messages received in the previous
 /// round and returns the messages to send. A failed check throws <see cref="ProtocolAbortException"/>
 /// naming every party that failed it.
+/// <para>
+/// <see cref="Refresh"/> runs the same rounds as a proactive key refresh (the threshold form of the
+/// paper's Fig. 6 key refresh): every party deals a polynomial whose constant term is zero (its
+/// commitment's constant term must be the identity, else the dealer is named), and adds the shares
+/// to its old share: x'_i = x_i + Σ_j f_j(i), X'_k = X_k + Σ_j F_j(k). The public key does not
+/// change; shares from before and after the refresh do not combine. New auxiliary information comes
+/// from a fresh <see cref="AuxInfo.AuxInfoParty"/> run with new Paillier keys alongside.
+/// </para>
 /// </summary>
 public sealed class KeygenParty : IDisposable
 {
     private const string CommitProtocol = "conclave/cggmp21/keygen/hash-com/v1";
+    private const string RefreshCommitProtocol = "conclave/cggmp21/refresh/hash-com/v1";
     private const string SchnorrProtocol = "conclave/cggmp21/keygen/sch/v1";
 
     private readonly PrimeOrderGroup _group = Secp256k1Group.Instance;
@@ -39,6 +48,7 @@ public sealed class KeygenParty : IDisposable
     private readonly Polynomial _polynomial;
     private readonly VssCommitment _commitment;
     private readonly Element _schnorrCommitment;
+    private readonly RefreshBase? _refresh;
     private Stage _stage = Stage.Created;
     private Dictionary<ParticipantId, byte[]> _commitments = [];
     private Dictionary<ParticipantId, KeygenRevealMessage> _reveals = [];
@@ -54,6 +64,11 @@ public sealed class KeygenParty : IDisposable
     /// <param name="threshold">t, the number of parties needed to sign (2 ≤ t ≤ n).</param>
     /// <param name="random">Randomness (the OS CSPRNG by default).</param>
     public KeygenParty(SessionId session, ParticipantId self, IReadOnlyCollection<ParticipantId> parties, int threshold, IRandomSource? random = null)
+        : this(session, self, parties, threshold, null, random)
+    {
+    }
+
+    private KeygenParty(SessionId session, ParticipantId self, IReadOnlyCollection<ParticipantId> parties, int threshold, CggmpCoreKeyShare? refresh, IRandomSource? random)
     {
         _parties = Rounds.PartyList(parties, self);
         TrustedDealer.CheckParameters(threshold, _parties.Count);
@@ -61,11 +76,23 @@ public sealed class KeygenParty : IDisposable
         Self = self;
         Threshold = threshold;
         _random = random ?? SystemRandomSource.Instance;
+        if (refresh is not null)
+        {
+            _refresh = new RefreshBase(refresh.PublicKey, new Dictionary<ParticipantId, Element>(refresh.PublicShares), SecretBytes.Copy(refresh.SecretShare));
+        }
 
         Span<byte> secret = stackalloc byte[32];
         try
         {
-            _group.RandomScalar(_random, secret);
+            if (refresh is null)
+            {
+                _group.RandomScalar(_random, secret);
+            }
+            else
+            {
+                secret.Clear(); // a refresh polynomial shares zero
+            }
+
             _polynomial = Polynomial.Create(_group, secret, threshold, _random);
         }
         finally
@@ -95,6 +122,9 @@ public sealed class KeygenParty : IDisposable
 
     /// <summary>The session.</summary>
     public SessionId Session { get; }
+
+    /// <summary>Whether this run refreshes an existing key rather than generating one.</summary>
+    public bool IsRefresh => _refresh is not null;
 
     /// <summary>This party.</summary>
     public ParticipantId Self { get; }
@@ -171,11 +201,13 @@ public sealed class KeygenParty : IDisposable
             .Where(kv => kv.Value.Rid.Length != 32 || kv.Value.Nonce.Length != 32
                 || kv.Value.Coefficients.Coefficients.Count != Threshold
                 || !ReferenceEquals(kv.Value.Coefficients.Group, _group)
+                || kv.Value.Coefficients.ConstantTerm.IsIdentity != IsRefresh
+                || kv.Value.Coefficients.Coefficients.Skip(1).Any(c => c.IsIdentity)
                 || kv.Value.SchnorrCommitment.IsIdentity || !ReferenceEquals(kv.Value.SchnorrCommitment.Group, _group))
             .Select(kv => kv.Key)
             .Concat(received.Where(kv => !_group.IsCanonicalScalar(kv.Value.Share)).Select(kv => kv.Key))
             .Distinct().Order().ToList();
-        Rounds.Abort(AbortReason.MalformedMessage, malformed, $"the reveal must carry 32-byte rid and nonce, {Threshold} coefficient commitments and a valid Schnorr commitment; shares must be canonical scalars");
+        Rounds.Abort(AbortReason.MalformedMessage, malformed, $"the reveal must carry 32-byte rid and nonce, {Threshold} coefficient commitments (the first the identity exactly when refreshing) and a valid Schnorr commitment; shares must be canonical scalars");
 
         var badOpenings = opened
             .Where(kv => !CryptographicOperations.FixedTimeEquals(
@@ -200,18 +232,32 @@ public sealed class KeygenParty : IDisposable
 
         var all = opened.Values.Select(r => r.Coefficients).Append(_commitment).ToList();
         var summed = VssCommitment.Sum(all);
-        _publicKey = summed.ConstantTerm;
-        if (_publicKey.IsIdentity)
+        if (_refresh is not null)
         {
-            throw new ProtocolAbortException(AbortReason.MalformedMessage, [.. opened.Keys.Order()], "the public key is the identity");
+            // Every dealt polynomial has constant term zero (checked above), so Y is unchanged.
+            _publicKey = _refresh.PublicKey;
+            _publicShares = _parties.ToDictionary(p => p, p => _group.Add(_refresh.PublicShares[p], summed.Evaluate(p)));
         }
+        else
+        {
+            _publicKey = summed.ConstantTerm;
+            if (_publicKey.IsIdentity)
+            {
+                throw new ProtocolAbortException(AbortReason.MalformedMessage, [.. opened.Keys.Order()], "the public key is the identity");
+            }
 
-        _publicShares = _parties.ToDictionary(p => p, summed.Evaluate);
+            _publicShares = _parties.ToDictionary(p => p, summed.Evaluate);
+        }
 
         Span<byte> x = stackalloc byte[32];
         try
         {
             _polynomial.Evaluate(Self, x);
+            if (_refresh is not null)
+            {
+                _group.ScalarAdd(x, _refresh.Share.Span, x);
+            }
+
             foreach (var s in received.Values)
             {
                 _group.ScalarAdd(x, s.Share, x);
@@ -244,18 +290,35 @@ public sealed class KeygenParty : IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates one party of a proactive refresh of <paramref name="share"/>'s key among all of its
+    /// parties (same threshold). The old share stays owned by the caller; it should be deleted
+    /// once the refreshed share (and the new aux info) is stored.
+    /// </summary>
+    public static KeygenParty Refresh(SessionId session, CggmpCoreKeyShare share, IRandomSource? random = null)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        return new KeygenParty(session, share.Self, [.. share.PublicShares.Keys], share.Threshold, share, random);
+    }
+
     /// <summary>Wipes every secret this party still holds.</summary>
     public void Dispose()
     {
         _alpha.Dispose();
         _polynomial.Dispose();
         _share?.Dispose();
+        _refresh?.Share.Dispose();
     }
 
     private byte[] HashCommitment(ParticipantId j, byte[] rid, VssCommitment coefficients, Element schnorrCommitment, byte[] nonce)
     {
-        using var t = new Transcript(CommitProtocol);
+        using var t = new Transcript(IsRefresh ? RefreshCommitProtocol : CommitProtocol);
         t.Append("sid", Session.Bytes);
+        if (_refresh is not null)
+        {
+            t.Append("Y", _refresh.PublicKey);
+        }
+
         t.Append("n", (ulong)_parties.Count);
         t.Append("i", j.Value);
         t.Append("t", (ulong)Threshold);
@@ -280,6 +343,16 @@ public sealed class KeygenParty : IDisposable
         t.Append("i", j.Value);
         t.Append("rid", _ridCombined);
         return SchnorrProof.Challenge(t, x, a);
+    }
+
+    /// <summary>The key being refreshed: Y, the old X_k, and the old share x_i (wiped with the party).</summary>
+    private sealed class RefreshBase(Element publicKey, Dictionary<ParticipantId, Element> publicShares, SecretBytes share)
+    {
+        public Element PublicKey { get; } = publicKey;
+
+        public Dictionary<ParticipantId, Element> PublicShares { get; } = publicShares;
+
+        public SecretBytes Share { get; } = share;
     }
 
     private Dictionary<ParticipantId, T> Collect<T>(IReadOnlyCollection<T> messages, int round)

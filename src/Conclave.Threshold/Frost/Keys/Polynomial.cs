@@ -71,7 +71,7 @@ internal sealed class Polynomial : IDisposable
         }
     }
 
-    /// <summary>vss_commit: [a_j * G].</summary>
+    /// <summary>vss_commit: [a_j * G] (a_0 = 0, as in a refresh polynomial, commits to the identity).</summary>
     internal VssCommitment Commit()
     {
         var elements = new Element[Degree + 1];
@@ -80,7 +80,7 @@ internal sealed class Polynomial : IDisposable
             elements[j] = Group.MultiplyBase(Coefficient(j));
         }
 
-        return new VssCommitment(elements);
+        return new VssCommitment(elements, allowIdentity: true);
     }
 
     public void Dispose() => _coefficients.Dispose();

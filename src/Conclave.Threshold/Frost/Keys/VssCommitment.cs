@@ -68,7 +68,8 @@ public sealed class VssCommitment
         return new VssCommitment(sums, allowIdentity: true);
     }
 
-    private VssCommitment(Element[] coefficients, bool allowIdentity)
+    /// <summary>A commitment that may contain the identity (sums, and refresh polynomials whose constant term is zero).</summary>
+    internal VssCommitment(Element[] coefficients, bool allowIdentity)
     {
         _ = allowIdentity;
         Coefficients = coefficients;
