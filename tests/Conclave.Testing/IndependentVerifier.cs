@@ -136,4 +136,19 @@ public static class IndependentVerifier
 
     private static byte[] PadLeft(byte[] bytes, int length) =>
         bytes.Length >= length ? bytes : [.. new byte[length - bytes.Length], .. bytes];
+
+    /// <summary>
+    /// ECDSA over secp256k1 with .NET's <see cref="System.Security.Cryptography.ECDsa"/> (OpenSSL):
+    /// the compressed key is decompressed with BouncyCastle, the 64-byte r || s checked as is.
+    /// </summary>
+    public static bool VerifyEcdsaSecp256k1(byte[] compressedPublicKey, byte[] hash, byte[] signature)
+    {
+        var q = Secp256k1.Curve.DecodePoint(compressedPublicKey).Normalize().GetEncoded(compressed: false);
+        using var ecdsa = System.Security.Cryptography.ECDsa.Create(new System.Security.Cryptography.ECParameters
+        {
+            Curve = System.Security.Cryptography.ECCurve.CreateFromFriendlyName("secp256k1"),
+            Q = new System.Security.Cryptography.ECPoint { X = q[1..33], Y = q[33..] },
+        });
+        return ecdsa.VerifyHash(hash, signature, System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
 }
