@@ -117,6 +117,32 @@ public sealed class GroupElementVsPaillierEncryptionProof : EncodedProof, IDispo
     }
 
     /// <summary>
+    /// <see cref="Prove"/> for a ciphertext the caller made under its own key <paramref name="prover"/>
+    /// (C = Enc(x; ρ) by construction, as in CGGMP21 presigning rounds 2 and 3): the range of x and
+    /// X = x·B are checked, the re-encryption that checks C is skipped, and the prover's Paillier
+    /// operations run by CRT. The proof is the same as <see cref="Prove"/>'s.
+    /// </summary>
+    internal static GroupElementVsPaillierEncryptionProof ProveOwn(ReadOnlySpan<byte> context, PaillierSecretKey prover, GmpInteger ciphertext, Element point, Element basePoint, GmpInteger x, GmpInteger rho, RingPedersenParameters verifierParameters, IRandomSource? random)
+    {
+        ArgumentNullException.ThrowIfNull(prover);
+        ArgumentNullException.ThrowIfNull(x);
+        using (var bound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.Ell))
+        {
+            if (!ProofHelpers.IsInSymmetricRange(x, bound))
+            {
+                throw new ArgumentOutOfRangeException(nameof(x), "x must be in ±2^ℓ.");
+            }
+        }
+
+        if (!PresigningProofSupport.IsValidPoint(basePoint) || !PresigningProofSupport.IsValidPoint(point) || !PresigningProofSupport.Multiply(basePoint, x).Equals(point))
+        {
+            throw new ArgumentException("X must equal x·B, both secp256k1 points other than the identity.", nameof(point));
+        }
+
+        return ProveCore(context, prover.PublicKey, ciphertext, point, basePoint, x, rho, verifierParameters, random, prover);
+    }
+
+    /// <summary>
     /// The prover's algorithm for any witness, without the checks of <see cref="Prove"/> (tests run
     /// it with an out-of-range x, or an x that does not match X, to show that the verifier rejects).
     /// </summary>
@@ -129,7 +155,8 @@ public sealed class GroupElementVsPaillierEncryptionProof : EncodedProof, IDispo
         GmpInteger x,
         GmpInteger rho,
         RingPedersenParameters verifierParameters,
-        IRandomSource? random)
+        IRandomSource? random,
+        PaillierSecretKey? proverSecret = null)
     {
         ArgumentNullException.ThrowIfNull(proverKey);
         ArgumentNullException.ThrowIfNull(ciphertext);
@@ -170,7 +197,7 @@ public sealed class GroupElementVsPaillierEncryptionProof : EncodedProof, IDispo
 
             // S = s^x t^μ, A = Enc_N₀(α; r), Y = α·B, D = s^α t^γ.
             var bigS = ProofHelpers.MultiExpSecret(s, x, t, mu, nHat);
-            var bigA = proverKey.Encrypt(alpha, r);
+            var bigA = proverSecret is not null ? proverSecret.EncryptCrt(alpha, r) : proverKey.Encrypt(alpha, r);
             var bigD = ProofHelpers.MultiExpSecret(s, alpha, t, gamma, nHat);
 
             // Step 2 (Fiat-Shamir): e ← ±q.
@@ -178,7 +205,7 @@ public sealed class GroupElementVsPaillierEncryptionProof : EncodedProof, IDispo
 
             // Step 3: z1 = α + ex, z2 = r ρ^e mod N₀, z3 = γ + eμ.
             var z1 = PresigningProofSupport.AddProduct(alpha, e, x);
-            using var rhoE = GmpInteger.PowModSecret(rho, e, n0);
+            using var rhoE = proverSecret is not null ? proverSecret.PowModN(rho, e) : GmpInteger.PowModSecret(rho, e, n0);
             var z2 = GmpInteger.MultiplyMod(r, rhoE, n0);
             var z3 = PresigningProofSupport.AddProduct(gamma, e, mu);
             return new GroupElementVsPaillierEncryptionProof(bigS, bigA, y, bigD, z1, z2, z3);
@@ -192,11 +219,11 @@ public sealed class GroupElementVsPaillierEncryptionProof : EncodedProof, IDispo
     /// <paramref name="context"/>. Never throws for an invalid proof; only for a null argument or
     /// an empty context.
     /// </summary>
-    public bool Verify(ReadOnlySpan<byte> context, PaillierPublicKey proverKey, GmpInteger ciphertext, Element point, Element basePoint, RingPedersenParameters verifierParameters) =>
-        Check(context, proverKey, ciphertext, point, basePoint, verifierParameters) == ProofFailure.None;
+    public bool Verify(ReadOnlySpan<byte> context, PaillierPublicKey proverKey, GmpInteger ciphertext, Element point, Element basePoint, RingPedersenParameters verifierParameters, PaillierSecretKey? ownKey = null) =>
+        Check(context, proverKey, ciphertext, point, basePoint, verifierParameters, ownKey) == ProofFailure.None;
 
     /// <summary>The first check the proof fails, or <see cref="ProofFailure.None"/>.</summary>
-    internal ProofFailure Check(ReadOnlySpan<byte> context, PaillierPublicKey proverKey, GmpInteger ciphertext, Element point, Element basePoint, RingPedersenParameters verifierParameters)
+    internal ProofFailure Check(ReadOnlySpan<byte> context, PaillierPublicKey proverKey, GmpInteger ciphertext, Element point, Element basePoint, RingPedersenParameters verifierParameters, PaillierSecretKey? ownKey = null)
     {
         ArgumentNullException.ThrowIfNull(proverKey);
         ArgumentNullException.ThrowIfNull(ciphertext);
@@ -276,8 +303,8 @@ public sealed class GroupElementVsPaillierEncryptionProof : EncodedProof, IDispo
         }
 
         // Step 4: s^z1 t^z3 = D · S^e (mod N̂).
-        using (var lhs = ProofHelpers.MultiExpPublic(verifierParameters.S, Z1, verifierParameters.T, Z3, nHat))
-        using (var se = GmpInteger.PowModPublic(S, e, nHat))
+        using (var lhs = ProofHelpers.MultiExpPublic(verifierParameters.S, Z1, verifierParameters.T, Z3, nHat, ownKey))
+        using (var se = ProofHelpers.PowPublic(S, e, nHat, ownKey))
         using (var rhs = GmpInteger.MultiplyMod(D, se, nHat))
         {
             if (lhs.CompareTo(rhs) != 0)

@@ -145,11 +145,11 @@ public sealed class NoSmallFactorProof : EncodedProof, IDisposable
     /// <paramref name="verifierParameters"/>, under <paramref name="context"/>. Never throws for an
     /// invalid proof; only for a null or empty argument.
     /// </summary>
-    public bool Verify(ReadOnlySpan<byte> context, GmpInteger modulus, RingPedersenParameters verifierParameters, int minimumModulusBits = Cggmp21Parameters.MinimumModulusBits) =>
-        Check(context, modulus, verifierParameters, minimumModulusBits) == ProofFailure.None;
+    public bool Verify(ReadOnlySpan<byte> context, GmpInteger modulus, RingPedersenParameters verifierParameters, int minimumModulusBits = Cggmp21Parameters.MinimumModulusBits, PaillierSecretKey? ownKey = null) =>
+        Check(context, modulus, verifierParameters, minimumModulusBits, ownKey) == ProofFailure.None;
 
     /// <summary>The first check the proof fails, or <see cref="ProofFailure.None"/>.</summary>
-    internal ProofFailure Check(ReadOnlySpan<byte> context, GmpInteger modulus, RingPedersenParameters verifierParameters, int minimumModulusBits)
+    internal ProofFailure Check(ReadOnlySpan<byte> context, GmpInteger modulus, RingPedersenParameters verifierParameters, int minimumModulusBits, PaillierSecretKey? ownKey = null)
     {
         ArgumentNullException.ThrowIfNull(modulus);
         ArgumentNullException.ThrowIfNull(verifierParameters);
@@ -206,8 +206,8 @@ public sealed class NoSmallFactorProof : EncodedProof, IDisposable
         using var e = DeriveChallenge(context, verifierParameters, modulus, P, Q, A, B, T, Sigma);
 
         // Fig. 28 step 4: s^z1 t^w1 = A · P^e (mod N̂).
-        using (var lhs = ProofHelpers.MultiExpPublic(s, Z1, t, W1, nHat))
-        using (var pe = GmpInteger.PowModPublic(P, e, nHat))
+        using (var lhs = ProofHelpers.MultiExpPublic(s, Z1, t, W1, nHat, ownKey))
+        using (var pe = ProofHelpers.PowPublic(P, e, nHat, ownKey))
         using (var rhs = GmpInteger.MultiplyMod(A, pe, nHat))
         {
             if (lhs.CompareTo(rhs) != 0)
@@ -217,8 +217,8 @@ public sealed class NoSmallFactorProof : EncodedProof, IDisposable
         }
 
         // Fig. 28 step 4: s^z2 t^w2 = B · Q^e (mod N̂).
-        using (var lhs = ProofHelpers.MultiExpPublic(s, Z2, t, W2, nHat))
-        using (var qe = GmpInteger.PowModPublic(Q, e, nHat))
+        using (var lhs = ProofHelpers.MultiExpPublic(s, Z2, t, W2, nHat, ownKey))
+        using (var qe = ProofHelpers.PowPublic(Q, e, nHat, ownKey))
         using (var rhs = GmpInteger.MultiplyMod(B, qe, nHat))
         {
             if (lhs.CompareTo(rhs) != 0)
@@ -228,9 +228,9 @@ public sealed class NoSmallFactorProof : EncodedProof, IDisposable
         }
 
         // Fig. 28 step 4: Q^z1 t^v = T · (s^N₀ t^σ)^e (mod N̂).
-        using (var lhs = ProofHelpers.MultiExpPublic(Q, Z1, t, V, nHat))
-        using (var r = ProofHelpers.MultiExpPublic(s, modulus, t, Sigma, nHat))
-        using (var re = GmpInteger.PowModPublic(r, e, nHat))
+        using (var lhs = ProofHelpers.MultiExpPublic(Q, Z1, t, V, nHat, ownKey))
+        using (var r = ProofHelpers.MultiExpPublic(s, modulus, t, Sigma, nHat, ownKey))
+        using (var re = ProofHelpers.PowPublic(r, e, nHat, ownKey))
         using (var rhs = GmpInteger.MultiplyMod(T, re, nHat))
         {
             if (lhs.CompareTo(rhs) != 0)

@@ -151,6 +151,66 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
     }
 
     /// <summary>
+    /// The MtA sender's step (CGGMP21 Fig. 7, round 2) with its proof: draws ρ ∈ Z*_N₀ and
+    /// ρ_y ∈ Z*_N₁, computes D = C^x · Enc_N₀(y; ρ) and Y = Enc_N₁(y; ρ_y) — under the prover's own
+    /// key N₁, by CRT — and proves the statement (N₀, N₁, C, D, Y, X). Since D and Y are built here
+    /// from the witness, the consistency re-check of <see cref="Prove"/> (two more encryptions) is
+    /// not needed; ranges and X = x·G are still checked.
+    /// </summary>
+    /// <returns>The proof; <paramref name="d"/> and <paramref name="encryptedY"/> receive D and Y.</returns>
+    public static PaillierAffineOperationProof ProveAffine(
+        ReadOnlySpan<byte> context,
+        PaillierPublicKey verifierKey,
+        PaillierSecretKey prover,
+        GmpInteger c,
+        GmpInteger x,
+        GmpInteger y,
+        Element point,
+        RingPedersenParameters verifierParameters,
+        IRandomSource? random,
+        out GmpInteger d,
+        out GmpInteger encryptedY)
+    {
+        ArgumentNullException.ThrowIfNull(verifierKey);
+        ArgumentNullException.ThrowIfNull(prover);
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(point);
+        using (var xBound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.Ell))
+        using (var yBound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.EllPrime))
+        {
+            if (!ProofHelpers.IsInSymmetricRange(x, xBound) || !ProofHelpers.IsInSymmetricRange(y, yBound))
+            {
+                throw new ArgumentOutOfRangeException(nameof(x), "x must be in ±2^ℓ and y in ±2^ℓ'.");
+            }
+        }
+
+        if (!verifierKey.IsValidCiphertext(c))
+        {
+            throw new ArgumentException("C must be a valid ciphertext under N₀.", nameof(c));
+        }
+
+        if (!PresigningProofSupport.IsValidPoint(point) || !PresigningProofSupport.MultiplyBase(x).Equals(point))
+        {
+            throw new ArgumentException("X must equal x·G (and not be the identity).", nameof(point));
+        }
+
+        random ??= SystemRandomSource.Instance;
+        using var rho = verifierKey.RandomUnit(random);
+        using var rhoY = prover.PublicKey.RandomUnit(random);
+        using (var cx = verifierKey.Multiply(c, x))
+        using (var encY = verifierKey.Encrypt(y, rho))
+        {
+            d = verifierKey.Add(cx, encY);
+        }
+
+        encryptedY = prover.EncryptCrt(y, rhoY);
+        using var witness = new PaillierAffineOperationWitness(x, y, rho, rhoY);
+        return ProveCore(context, verifierKey, prover.PublicKey, c, d, encryptedY, point, witness, verifierParameters, random, prover);
+    }
+
+    /// <summary>
     /// The prover's algorithm for any witness, without the checks of <see cref="Prove"/> (tests run
     /// it with an out-of-range x or y, or an x that does not match X, to show that the verifier rejects).
     /// </summary>
@@ -164,7 +224,8 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
         Element point,
         PaillierAffineOperationWitness witness,
         RingPedersenParameters verifierParameters,
-        IRandomSource? random)
+        IRandomSource? random,
+        PaillierSecretKey? proverSecret = null)
     {
         ArgumentNullException.ThrowIfNull(verifierKey);
         ArgumentNullException.ThrowIfNull(proverKey);
@@ -217,7 +278,7 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
                 bigA = verifierKey.Add(ca, encBeta);
             }
 
-            var by = proverKey.Encrypt(beta, ry);
+            var by = proverSecret is not null ? proverSecret.EncryptCrt(beta, ry) : proverKey.Encrypt(beta, ry);
             var bigE = ProofHelpers.MultiExpSecret(s, alpha, t, gamma, nHat);
             var bigS = ProofHelpers.MultiExpSecret(s, witness.X, t, m, nHat);
             var bigF = ProofHelpers.MultiExpSecret(s, beta, t, delta, nHat);
@@ -233,7 +294,7 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
             var z4 = PresigningProofSupport.AddProduct(delta, e, mu);
             using var rhoE = GmpInteger.PowModSecret(witness.Rho, e, verifierKey.N);
             var w = GmpInteger.MultiplyMod(r, rhoE, verifierKey.N);
-            using var rhoYE = GmpInteger.PowModSecret(witness.RhoY, e, proverKey.N);
+            using var rhoYE = proverSecret is not null ? proverSecret.PowModN(witness.RhoY, e) : GmpInteger.PowModSecret(witness.RhoY, e, proverKey.N);
             var wy = GmpInteger.MultiplyMod(ry, rhoYE, proverKey.N);
             return new PaillierAffineOperationProof(bigA, bx, by, bigE, bigS, bigF, bigT, z1, z2, z3, z4, w, wy);
         }
@@ -253,8 +314,9 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
         GmpInteger d,
         GmpInteger y,
         Element point,
-        RingPedersenParameters verifierParameters) =>
-        Check(context, verifierKey, proverKey, c, d, y, point, verifierParameters) == ProofFailure.None;
+        RingPedersenParameters verifierParameters,
+        PaillierSecretKey? ownKey = null) =>
+        Check(context, verifierKey, proverKey, c, d, y, point, verifierParameters, ownKey) == ProofFailure.None;
 
     /// <summary>The first check the proof fails, or <see cref="ProofFailure.None"/>.</summary>
     internal ProofFailure Check(
@@ -265,7 +327,8 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
         GmpInteger d,
         GmpInteger y,
         Element point,
-        RingPedersenParameters verifierParameters)
+        RingPedersenParameters verifierParameters,
+        PaillierSecretKey? ownKey = null)
     {
         ArgumentNullException.ThrowIfNull(verifierKey);
         ArgumentNullException.ThrowIfNull(proverKey);
@@ -339,10 +402,10 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
         using var e = DeriveChallenge(context, verifierParameters, verifierKey.N, proverKey.N, c, d, y, point, A, Bx, By, E, S, F, T);
 
         // Step 4: A · D^e = C^z1 · Enc_N₀(z2; w) (mod N₀²).
-        using (var de = PresigningProofSupport.PowCiphertextPublic(verifierKey, d, e))
+        using (var de = PresigningProofSupport.PowCiphertextPublic(verifierKey, d, e, ownKey))
         using (var lhs = GmpInteger.MultiplyMod(A, de, verifierKey.NSquared))
-        using (var cz1 = PresigningProofSupport.PowCiphertextPublic(verifierKey, c, Z1))
-        using (var enc = PresigningProofSupport.EncryptPublic(verifierKey, Z2, W))
+        using (var cz1 = PresigningProofSupport.PowCiphertextPublic(verifierKey, c, Z1, ownKey))
+        using (var enc = PresigningProofSupport.EncryptPublic(verifierKey, Z2, W, ownKey))
         using (var rhs = GmpInteger.MultiplyMod(cz1, enc, verifierKey.NSquared))
         {
             if (lhs.CompareTo(rhs) != 0)
@@ -370,8 +433,8 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
         }
 
         // Step 4: s^z1 t^z3 = E · S^e (mod N̂).
-        using (var lhs = ProofHelpers.MultiExpPublic(verifierParameters.S, Z1, verifierParameters.T, Z3, nHat))
-        using (var se = GmpInteger.PowModPublic(S, e, nHat))
+        using (var lhs = ProofHelpers.MultiExpPublic(verifierParameters.S, Z1, verifierParameters.T, Z3, nHat, ownKey))
+        using (var se = ProofHelpers.PowPublic(S, e, nHat, ownKey))
         using (var rhs = GmpInteger.MultiplyMod(E, se, nHat))
         {
             if (lhs.CompareTo(rhs) != 0)
@@ -381,8 +444,8 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
         }
 
         // Step 4: s^z2 t^z4 = F · T^e (mod N̂).
-        using (var lhs = ProofHelpers.MultiExpPublic(verifierParameters.S, Z2, verifierParameters.T, Z4, nHat))
-        using (var te = GmpInteger.PowModPublic(T, e, nHat))
+        using (var lhs = ProofHelpers.MultiExpPublic(verifierParameters.S, Z2, verifierParameters.T, Z4, nHat, ownKey))
+        using (var te = ProofHelpers.PowPublic(T, e, nHat, ownKey))
         using (var rhs = GmpInteger.MultiplyMod(F, te, nHat))
         {
             if (lhs.CompareTo(rhs) != 0)

@@ -98,6 +98,27 @@ public sealed class PaillierEncryptionInRangeProof : EncodedProof, IDisposable
     }
 
     /// <summary>
+    /// <see cref="Prove"/> for a ciphertext the caller has just made under its own key
+    /// <paramref name="prover"/> (K = Enc(k; ρ) by construction, as in CGGMP21 presigning round 1):
+    /// the range of k is checked, the re-encryption that checks K is skipped, and the prover's
+    /// Paillier operations run by CRT. The proof is the same as <see cref="Prove"/>'s.
+    /// </summary>
+    internal static PaillierEncryptionInRangeProof ProveOwn(ReadOnlySpan<byte> context, PaillierSecretKey prover, GmpInteger ciphertext, GmpInteger plaintext, GmpInteger rho, RingPedersenParameters verifierParameters, IRandomSource? random)
+    {
+        ArgumentNullException.ThrowIfNull(prover);
+        ArgumentNullException.ThrowIfNull(plaintext);
+        using (var bound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.Ell))
+        {
+            if (!ProofHelpers.IsInSymmetricRange(plaintext, bound))
+            {
+                throw new ArgumentOutOfRangeException(nameof(plaintext), "k must be in ±2^ℓ.");
+            }
+        }
+
+        return ProveCore(context, prover.PublicKey, ciphertext, plaintext, rho, verifierParameters, random, prover);
+    }
+
+    /// <summary>
     /// The prover's algorithm for any witness, without the range and consistency checks of
     /// <see cref="Prove"/> (tests run it with an out-of-range k to show that the verifier rejects).
     /// </summary>
@@ -108,7 +129,8 @@ public sealed class PaillierEncryptionInRangeProof : EncodedProof, IDisposable
         GmpInteger plaintext,
         GmpInteger rho,
         RingPedersenParameters verifierParameters,
-        IRandomSource? random)
+        IRandomSource? random,
+        PaillierSecretKey? proverSecret = null)
     {
         ArgumentNullException.ThrowIfNull(proverKey);
         ArgumentNullException.ThrowIfNull(ciphertext);
@@ -137,7 +159,7 @@ public sealed class PaillierEncryptionInRangeProof : EncodedProof, IDisposable
 
         // S = s^k t^μ, A = Enc_N₀(α; r), C = s^α t^γ.
         var bigS = ProofHelpers.MultiExpSecret(s, plaintext, t, mu, nHat);
-        var bigA = proverKey.Encrypt(alpha, r);
+        var bigA = proverSecret is not null ? proverSecret.EncryptCrt(alpha, r) : proverKey.Encrypt(alpha, r);
         var bigC = ProofHelpers.MultiExpSecret(s, alpha, t, gamma, nHat);
 
         // Step 2 (Fiat-Shamir): e ← ±q.
@@ -145,7 +167,7 @@ public sealed class PaillierEncryptionInRangeProof : EncodedProof, IDisposable
 
         // Step 3: z1 = α + ek, z2 = r ρ^e mod N₀, z3 = γ + eμ.
         var z1 = PresigningProofSupport.AddProduct(alpha, e, plaintext);
-        using var rhoE = GmpInteger.PowModSecret(rho, e, n0);
+        using var rhoE = proverSecret is not null ? proverSecret.PowModN(rho, e) : GmpInteger.PowModSecret(rho, e, n0);
         var z2 = GmpInteger.MultiplyMod(r, rhoE, n0);
         var z3 = PresigningProofSupport.AddProduct(gamma, e, mu);
         return new PaillierEncryptionInRangeProof(bigS, bigA, bigC, z1, z2, z3);
@@ -157,11 +179,11 @@ public sealed class PaillierEncryptionInRangeProof : EncodedProof, IDisposable
     /// <paramref name="verifierParameters"/>, under <paramref name="context"/>. Never throws for an
     /// invalid proof; only for a null argument or an empty context.
     /// </summary>
-    public bool Verify(ReadOnlySpan<byte> context, PaillierPublicKey proverKey, GmpInteger ciphertext, RingPedersenParameters verifierParameters) =>
-        Check(context, proverKey, ciphertext, verifierParameters) == ProofFailure.None;
+    public bool Verify(ReadOnlySpan<byte> context, PaillierPublicKey proverKey, GmpInteger ciphertext, RingPedersenParameters verifierParameters, PaillierSecretKey? ownKey = null) =>
+        Check(context, proverKey, ciphertext, verifierParameters, ownKey) == ProofFailure.None;
 
     /// <summary>The first check the proof fails, or <see cref="ProofFailure.None"/>.</summary>
-    internal ProofFailure Check(ReadOnlySpan<byte> context, PaillierPublicKey proverKey, GmpInteger ciphertext, RingPedersenParameters verifierParameters)
+    internal ProofFailure Check(ReadOnlySpan<byte> context, PaillierPublicKey proverKey, GmpInteger ciphertext, RingPedersenParameters verifierParameters, PaillierSecretKey? ownKey = null)
     {
         ArgumentNullException.ThrowIfNull(proverKey);
         ArgumentNullException.ThrowIfNull(ciphertext);
@@ -228,8 +250,8 @@ public sealed class PaillierEncryptionInRangeProof : EncodedProof, IDisposable
         }
 
         // Step 4: s^z1 t^z3 = C · S^e (mod N̂).
-        using (var lhs = ProofHelpers.MultiExpPublic(verifierParameters.S, Z1, verifierParameters.T, Z3, nHat))
-        using (var se = GmpInteger.PowModPublic(S, e, nHat))
+        using (var lhs = ProofHelpers.MultiExpPublic(verifierParameters.S, Z1, verifierParameters.T, Z3, nHat, ownKey))
+        using (var se = ProofHelpers.PowPublic(S, e, nHat, ownKey))
         using (var rhs = GmpInteger.MultiplyMod(C, se, nHat))
         {
             if (lhs.CompareTo(rhs) != 0)

@@ -31,20 +31,21 @@ internal static class PresigningProofSupport
     /// <summary>
     /// Enc_N(m; ρ) = (1 + (m mod N)·N) · ρ^N mod N² with variable-time exponentiation: for the
     /// verifier, whose m and ρ are public responses. ρ must already be checked to be in Z*_N.
+    /// With the key's own secret key as <paramref name="trapdoor"/>, ρ^N is computed by CRT.
     /// </summary>
-    public static GmpInteger EncryptPublic(PaillierPublicKey key, GmpInteger message, GmpInteger rho)
+    public static GmpInteger EncryptPublic(PaillierPublicKey key, GmpInteger message, GmpInteger rho, PaillierSecretKey? trapdoor = null)
     {
         using var m = GmpInteger.Mod(message, key.N);
         using var mn = GmpInteger.Multiply(m, key.N);
         using var one = GmpInteger.FromUInt64(1);
         using var g = GmpInteger.Add(mn, one);
-        using var rn = GmpInteger.PowModPublic(rho, key.N, key.NSquared);
+        using var rn = ProofHelpers.PowPublic(rho, key.N, key.NSquared, trapdoor);
         return GmpInteger.MultiplyMod(g, rn, key.NSquared);
     }
 
-    /// <summary>c^e mod N² for a public e (a negative e uses c⁻¹; c must be a valid ciphertext).</summary>
-    public static GmpInteger PowCiphertextPublic(PaillierPublicKey key, GmpInteger ciphertext, GmpInteger e) =>
-        GmpInteger.PowModPublic(ciphertext, e, key.NSquared);
+    /// <summary>c^e mod N² for a public e (a negative e uses c⁻¹; c must be a valid ciphertext), by CRT with a trapdoor for N.</summary>
+    public static GmpInteger PowCiphertextPublic(PaillierPublicKey key, GmpInteger ciphertext, GmpInteger e, PaillierSecretKey? trapdoor = null) =>
+        ProofHelpers.PowPublic(ciphertext, e, key.NSquared, trapdoor);
 
     /// <summary>(value mod q)·point, with the scalar held in a wiped stack buffer (value may be secret).</summary>
     public static Element Multiply(Element point, GmpInteger value)

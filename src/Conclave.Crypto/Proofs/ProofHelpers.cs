@@ -1,4 +1,5 @@
 using Conclave.Crypto.BigNumbers;
+using Conclave.Crypto.Paillier;
 using Conclave.Crypto.Transcripts;
 
 namespace Conclave.Crypto.Proofs;
@@ -57,11 +58,21 @@ internal static class ProofHelpers
         return GmpInteger.MultiplyMod(x, y, n);
     }
 
-    /// <summary>b1^e1 · b2^e2 mod n with public exponents (the bases must be units when an exponent is negative).</summary>
-    public static GmpInteger MultiExpPublic(GmpInteger b1, GmpInteger e1, GmpInteger b2, GmpInteger e2, GmpInteger n)
+    /// <summary>
+    /// b1^e1 · b2^e2 mod n with public exponents (the bases must be units when an exponent is
+    /// negative); by CRT when <paramref name="trapdoor"/> is the secret key of n (n = N or N²).
+    /// </summary>
+    public static GmpInteger MultiExpPublic(GmpInteger b1, GmpInteger e1, GmpInteger b2, GmpInteger e2, GmpInteger n, PaillierSecretKey? trapdoor = null)
     {
-        using var x = GmpInteger.PowModPublic(b1, e1, n);
-        using var y = GmpInteger.PowModPublic(b2, e2, n);
+        using var x = PowPublic(b1, e1, n, trapdoor);
+        using var y = PowPublic(b2, e2, n, trapdoor);
         return GmpInteger.MultiplyMod(x, y, n);
     }
+
+    /// <summary>
+    /// b^e mod n for a public e and a unit b; by CRT when <paramref name="trapdoor"/> is the
+    /// verifier's own secret key and n is its N or N² (same result, several times faster).
+    /// </summary>
+    public static GmpInteger PowPublic(GmpInteger b, GmpInteger e, GmpInteger n, PaillierSecretKey? trapdoor) =>
+        trapdoor?.TryPowMod(b, e, n) ?? GmpInteger.PowModPublic(b, e, n);
 }

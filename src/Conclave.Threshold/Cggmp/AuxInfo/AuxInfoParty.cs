@@ -234,7 +234,7 @@ public sealed class AuxInfoParty : IDisposable
             var facOk = NoSmallFactorProof.TryDeserialize(m.FactorProof, out var fac);
             using (fac)
             {
-                if (!facOk || !fac!.Verify(context, n, mine, _minimumModulusBits))
+                if (!facOk || !fac!.Verify(context, n, mine, _minimumModulusBits, _paillierKey))
                 {
                     badFac.Add(j);
                 }

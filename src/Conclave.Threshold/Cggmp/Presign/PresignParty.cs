@@ -129,7 +129,7 @@ public sealed class PresignParty : IDisposable
         var messages = new List<PresignRound1Message>();
         foreach (var j in Others)
         {
-            using var proof = PaillierEncryptionInRangeProof.Prove(Context(Self), OwnKey.PublicKey, _bigK, _k, _rho, _aux.Parties[j].RingPedersen, _random);
+            using var proof = PaillierEncryptionInRangeProof.ProveOwn(Context(Self), OwnKey, _bigK, _k, _rho, _aux.Parties[j].RingPedersen, _random);
             messages.Add(new PresignRound1Message(Session, Self, j, _bigK.ToBytes(), _bigG.ToBytes(), proof.Serialize()));
         }
 
@@ -149,7 +149,7 @@ public sealed class PresignParty : IDisposable
             var k = GmpInteger.FromBytes(m.K);
             var g = GmpInteger.FromBytes(m.G);
             var pk = _aux.Parties[j].Paillier;
-            var ok = pk.IsValidCiphertext(k) && pk.IsValidCiphertext(g) && PaillierEncryptionInRangeProof.TryDeserialize(m.EncProof, out var proof) && Verified(proof, p => p.Verify(Context(j), pk, k, mine));
+            var ok = pk.IsValidCiphertext(k) && pk.IsValidCiphertext(g) && PaillierEncryptionInRangeProof.TryDeserialize(m.EncProof, out var proof) && Verified(proof, p => p.Verify(Context(j), pk, k, mine, OwnKey));
             if (!ok)
             {
                 bad.Add(j);
@@ -177,9 +177,9 @@ public sealed class PresignParty : IDisposable
             var beta = GmpInteger.RandomSigned(Cggmp21Parameters.EllPrime, _random);
             var betaHat = GmpInteger.RandomSigned(Cggmp21Parameters.EllPrime, _random);
             _betas[j] = (beta, betaHat);
-            var (d, f, proof) = Mta(pkj, rpj, kj, _gamma, beta, gammaPoint, own);
-            var (dHat, fHat, proofHat) = Mta(pkj, rpj, kj, _x, betaHat, _publicShares[Self], own);
-            using var logStar = GroupElementVsPaillierEncryptionProof.Prove(Context(Self), own, _bigG, gammaPoint, _g.Generator, _gamma, _nu, rpj, _random);
+            var (d, f, proof) = Mta(pkj, rpj, kj, _gamma, beta, gammaPoint);
+            var (dHat, fHat, proofHat) = Mta(pkj, rpj, kj, _x, betaHat, _publicShares[Self]);
+            using var logStar = GroupElementVsPaillierEncryptionProof.ProveOwn(Context(Self), OwnKey, _bigG, gammaPoint, _g.Generator, _gamma, _nu, rpj, _random);
             result.Add(new PresignRound2Message(Session, Self, j, _g.SerializeElement(gammaPoint), d, f, dHat, fHat, proof, proofHat, logStar.Serialize(), echo));
         }
 
@@ -213,15 +213,15 @@ public sealed class PresignParty : IDisposable
             using var dHat = GmpInteger.FromBytes(m.DHat);
             using var fHat = GmpInteger.FromBytes(m.FHat);
             var affineOk =
-                PaillierAffineOperationProof.TryDeserialize(m.AffineProof, out var aff) && Verified(aff, p => p.Verify(Context(j), own, pkj, _bigK, d, f, gammaJ, mine))
-                && PaillierAffineOperationProof.TryDeserialize(m.AffineProofHat, out var affHat) && Verified(affHat, p => p.Verify(Context(j), own, pkj, _bigK, dHat, fHat, _publicShares[j], mine));
+                PaillierAffineOperationProof.TryDeserialize(m.AffineProof, out var aff) && Verified(aff, p => p.Verify(Context(j), own, pkj, _bigK, d, f, gammaJ, mine, OwnKey))
+                && PaillierAffineOperationProof.TryDeserialize(m.AffineProofHat, out var affHat) && Verified(affHat, p => p.Verify(Context(j), own, pkj, _bigK, dHat, fHat, _publicShares[j], mine, OwnKey));
             if (!affineOk)
             {
                 badAffine.Add(j);
                 continue;
             }
 
-            if (!(GroupElementVsPaillierEncryptionProof.TryDeserialize(m.LogStarProof, out var logStar) && Verified(logStar, p => p.Verify(Context(j), pkj, _round1[j].G, gammaJ, _g.Generator, mine))))
+            if (!(GroupElementVsPaillierEncryptionProof.TryDeserialize(m.LogStarProof, out var logStar) && Verified(logStar, p => p.Verify(Context(j), pkj, _round1[j].G, gammaJ, _g.Generator, mine, OwnKey))))
             {
                 badLogStar.Add(j);
                 continue;
@@ -262,7 +262,7 @@ public sealed class PresignParty : IDisposable
         var result = new List<PresignRound3Message>();
         foreach (var j in Others)
         {
-            using var proof = GroupElementVsPaillierEncryptionProof.Prove(Context(Self), own, _bigK, _bigDelta, _bigGamma, _k, _rho, _aux.Parties[j].RingPedersen, _random);
+            using var proof = GroupElementVsPaillierEncryptionProof.ProveOwn(Context(Self), OwnKey, _bigK, _bigDelta, _bigGamma, _k, _rho, _aux.Parties[j].RingPedersen, _random);
             result.Add(new PresignRound3Message(Session, Self, j, _delta.ToBytes(32), _g.SerializeElement(_bigDelta), _g.SerializeElement(_bigS), proof.Serialize(), gammaEcho));
         }
 
@@ -294,7 +294,7 @@ public sealed class PresignParty : IDisposable
                 continue;
             }
 
-            if (!(GroupElementVsPaillierEncryptionProof.TryDeserialize(m.LogStarProof, out var proof) && Verified(proof, p => p.Verify(Context(j), pkj, _round1[j].K, bigDeltaJ, _bigGamma!, mine))))
+            if (!(GroupElementVsPaillierEncryptionProof.TryDeserialize(m.LogStarProof, out var proof) && Verified(proof, p => p.Verify(Context(j), pkj, _round1[j].K, bigDeltaJ, _bigGamma!, mine, OwnKey))))
             {
                 bad.Add(j);
                 continue;
@@ -391,18 +391,15 @@ public sealed class PresignParty : IDisposable
     }
 
     /// <summary>One MtA instance as the sender: D = K_j^x · Enc_j(-β; s), F = Enc_i(-β; r), Π^aff-g.</summary>
-    private (byte[] D, byte[] F, byte[] Proof) Mta(PaillierPublicKey pkj, RingPedersenParameters rpj, GmpInteger kj, GmpInteger x, GmpInteger beta, Element point, PaillierPublicKey own)
+    private (byte[] D, byte[] F, byte[] Proof) Mta(PaillierPublicKey pkj, RingPedersenParameters rpj, GmpInteger kj, GmpInteger x, GmpInteger beta, Element point)
     {
         using var minusBeta = GmpInteger.Negate(beta);
-        using var s = pkj.RandomUnit(_random);
-        using var r = own.RandomUnit(_random);
-        using var kx = pkj.Multiply(kj, x);
-        using var encBeta = pkj.Encrypt(minusBeta, s);
-        using var d = pkj.Add(kx, encBeta);
-        using var f = OwnKey.EncryptCrt(minusBeta, r);
-        using var witness = new PaillierAffineOperationWitness(x, minusBeta, s, r);
-        using var proof = PaillierAffineOperationProof.Prove(Context(Self), pkj, own, kj, d, f, point, witness, rpj, _random);
-        return (d.ToBytes(), f.ToBytes(), proof.Serialize());
+        using var proof = PaillierAffineOperationProof.ProveAffine(Context(Self), pkj, OwnKey, kj, x, minusBeta, point, rpj, _random, out var d, out var f);
+        using (d)
+        using (f)
+        {
+            return (d.ToBytes(), f.ToBytes(), proof.Serialize());
+        }
     }
 
     private Element PointOf(GmpInteger value, bool secret, Element? basePoint = null)
