@@ -194,7 +194,7 @@ public sealed class PresignTests : IClassFixture<PresignTests.Setup>
         shadow.Dispose();
     }
 
-    private (EcdsaSignature Signature, byte[] PublicKey) Sign(int[] signers, byte[] hash)
+    internal (EcdsaSignature Signature, byte[] PublicKey) Sign(int[] signers, byte[] hash)
     {
         var presignatures = Presign(signers);
         var partials = presignatures.Select(p => CggmpSigning.PartialSign(p, hash)).ToList();
@@ -260,6 +260,13 @@ public sealed class PresignTests : IClassFixture<PresignTests.Setup>
         {
             Shares = KeygenTests.Run(2, 3);
             Aux = AuxInfoTests.Run(3);
+        }
+
+        /// <summary>A setup over given key shares and aux info (party k at index k − 1); it takes ownership of them.</summary>
+        internal Setup(List<CggmpCoreKeyShare> shares, List<CggmpAuxInfo> aux)
+        {
+            Shares = shares;
+            Aux = aux;
         }
 
         public List<CggmpCoreKeyShare> Shares { get; }

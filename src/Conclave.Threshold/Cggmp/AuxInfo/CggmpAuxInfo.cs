@@ -6,9 +6,10 @@ namespace Conclave.Threshold.Cggmp.AuxInfo;
 /// <summary>
 /// A party's auxiliary information after the aux-info protocol: its own Paillier secret key, and
 /// every party's Paillier public key and ring-Pedersen parameters, all proven well formed. Wiped on dispose.
+/// The storage encoding (<see cref="Serialize()"/>, <see cref="Parse(ReadOnlySpan{byte})"/>) is in CggmpAuxInfo.Encoding.cs.
 /// </summary>
 [DebuggerDisplay("CggmpAuxInfo(party {Self}, {Parties.Count} parties, redacted)")]
-public sealed class CggmpAuxInfo : IDisposable
+public sealed partial class CggmpAuxInfo : IDisposable
 {
     internal CggmpAuxInfo(ParticipantId self, PaillierSecretKey paillierKey, IReadOnlyDictionary<ParticipantId, PartyAuxInfo> parties)
     {

@@ -8,10 +8,11 @@ namespace Conclave.Threshold.Cggmp.Keygen;
 /// The output of CGGMP21 threshold key generation for one party: its Shamir share x_i of the key,
 /// every party's public share X_j = x_j·G, the public key Y and the threshold. Auxiliary
 /// information (Paillier and ring-Pedersen parameters) is added by the aux-info protocol.
-/// The share is wiped on dispose.
+/// The share is wiped on dispose. The storage encoding (<see cref="Serialize()"/>, <see cref="Parse"/>)
+/// is in CggmpCoreKeyShare.Encoding.cs.
 /// </summary>
 [DebuggerDisplay("CggmpCoreKeyShare(party {Self}, {Threshold}-of-{PublicShares.Count}, redacted)")]
-public sealed class CggmpCoreKeyShare : IDisposable
+public sealed partial class CggmpCoreKeyShare : IDisposable
 {
     private readonly SecretBytes _secretShare;
 
