@@ -41,6 +41,25 @@ public sealed class CompatV1Generator
         }
     }
 
+    /// <summary>
+    /// The frozen presignature (added later, from the frozen key shares and aux info): party 1's half
+    /// of the seeded 2-of-3 presigning run of <see cref="PresignatureEncodingTests.Frozen"/>.
+    /// </summary>
+    [Fact(Explicit = true)]
+    public void Write_the_frozen_version_1_presignature()
+    {
+        var directory = Environment.GetEnvironmentVariable("CONCLAVE_COMPAT_OUT");
+        Assert.False(string.IsNullOrEmpty(directory), "Set CONCLAVE_COMPAT_OUT to the output directory.");
+        Directory.CreateDirectory(directory);
+        using var frozen = new PresignatureEncodingTests.Frozen();
+        var (p1, p2) = frozen.Run();
+        using (p1)
+        using (p2)
+        {
+            Write(directory, "cggmp-presignature-2of3-party1.hex", p1.Serialize());
+        }
+    }
+
     private static List<CggmpCoreKeyShare> Keygen(List<ParticipantId> ids)
     {
         var session = Session("conclave/compat/v1/keygen-2of3");

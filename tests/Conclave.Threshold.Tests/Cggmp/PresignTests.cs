@@ -204,16 +204,17 @@ public sealed class PresignTests : IClassFixture<PresignTests.Setup>
         return (signature, Secp256k1Group.Instance.SerializeElement(first.PublicKey));
     }
 
-    private List<Presignature> Presign(
+    internal List<Presignature> Presign(
         int[] signerIds,
         SessionId? session = null,
         Func<PresignRound1Message, PresignRound1Message>? tamper1 = null,
         Func<PresignRound2Message, PresignRound2Message>? tamper2 = null,
-        Func<PresignRound3Message, PresignRound3Message>? tamper3 = null)
+        Func<PresignRound3Message, PresignRound3Message>? tamper3 = null,
+        Func<ParticipantId, Conclave.Crypto.Random.IRandomSource>? random = null)
     {
         var sid = session ?? SessionId.Random();
         var signers = signerIds.Select(Id).ToList();
-        var parties = signers.Select(s => new PresignParty(sid, _setup.Shares[s.Value - 1], _setup.Aux[s.Value - 1], signers)).ToList();
+        var parties = signers.Select(s => new PresignParty(sid, _setup.Shares[s.Value - 1], _setup.Aux[s.Value - 1], signers, random?.Invoke(s))).ToList();
         try
         {
             var r1 = parties.SelectMany(p => p.Round1()).Select(m => tamper1?.Invoke(m) ?? m).ToList();

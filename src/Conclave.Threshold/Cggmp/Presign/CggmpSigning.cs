@@ -56,6 +56,30 @@ public static class CggmpSigning
     }
 
     /// <summary>
+    /// <see cref="PartialSign(Presignature, ReadOnlySpan{byte})"/> for a presignature that may exist
+    /// in storage: its id is first recorded in <paramref name="ledger"/>, and if it was already there
+    /// (the presignature was restored from a backup, or is a second copy) the presignature is wiped
+    /// and <see cref="InvalidOperationException"/> is thrown without computing anything.
+    /// </summary>
+    public static PartialSignature PartialSign(Presignature presignature, ReadOnlySpan<byte> messageHash, IPresignatureLedger ledger)
+    {
+        ArgumentNullException.ThrowIfNull(presignature);
+        ArgumentNullException.ThrowIfNull(ledger);
+        if (messageHash.Length != 32)
+        {
+            throw new ArgumentException("The message hash is 32 bytes.", nameof(messageHash));
+        }
+
+        if (!ledger.TryMarkUsed(presignature.PublicData.Id))
+        {
+            presignature.Dispose();
+            throw new InvalidOperationException("This presignature was already used (its id is in the ledger); a presignature signs exactly once.");
+        }
+
+        return PartialSign(presignature, messageHash);
+    }
+
+    /// <summary>
     /// Sums the partial signatures of every signer of the presignature, normalizes to low s, and
     /// verifies the result with libsecp256k1 under the public key. If it does not verify, every
     /// partial signature is checked against the signer's presignature commitments

@@ -336,7 +336,7 @@ public sealed class PresignParty : IDisposable
                 st._k.WriteBytes(span[..32]);
                 st.Item2.WriteBytes(span[32..]);
             });
-            var publicData = new PresignaturePublicData(Session, [.. _signers], r, _bigGamma!, _keyShare.PublicKey, new SortedDictionary<ParticipantId, PresignatureCommitment>(commitments));
+            var publicData = new PresignaturePublicData(Session, [.. _signers], deltaScalar, r, _bigGamma!, _keyShare.PublicKey, new SortedDictionary<ParticipantId, PresignatureCommitment>(commitments));
             return new Presignature(Self, publicData, secrets);
         }
     }

@@ -11,7 +11,7 @@ namespace Conclave.Threshold.Cggmp.Presign;
 /// signature is returned, and a consumed presignature cannot sign again.
 /// </summary>
 [DebuggerDisplay("Presignature(party {Self}, redacted)")]
-public sealed class Presignature : IDisposable
+public sealed partial class Presignature : IDisposable
 {
     private readonly SecretBytes _secrets; // k_i || χ_i
     private readonly Lock _gate = new();
