@@ -5,16 +5,14 @@ using Conclave.Crypto.Paillier;
 using Conclave.Crypto.Proofs;
 using Conclave.Crypto.Random;
 using Conclave.Testing;
-using Conclave.Threshold;
-using Conclave.Threshold.Cggmp.AuxInfo;
-using Conclave.Threshold.Cggmp.Keygen;
 
 namespace Conclave.Benchmarks;
 
 /// <summary>
-/// CGGMP21 building blocks on 2048-bit Paillier moduli: each zero-knowledge proof (prove and
-/// verify), threshold keygen (excluding aux info) and aux info for 2-of-3, with keys from the
-/// TEST-ONLY fixture primes (so without prime generation), and one 1024-bit safe-prime search.
+/// CGGMP21 building blocks on 2048-bit Paillier moduli: each zero-knowledge proof, proven and
+/// verified the way the protocols do it (presigning provers use their own key's CRT, verifiers
+/// theirs), with keys from the TEST-ONLY fixture primes, and one 1024-bit safe-prime search.
+/// Keygen, presign and sign are in <see cref="CggmpSigningBenchmarks"/>, aux info in <see cref="AuxInfoBenchmarks"/>.
 /// </summary>
 public class CggmpBenchmarks
 {
@@ -33,6 +31,11 @@ public class CggmpBenchmarks
     private PaillierEncryptionInRangeProof _enc = null!;
     private Element _point = null!;
     private GroupElementVsPaillierEncryptionProof _logStar = null!;
+    private GmpInteger _verifierCiphertext = null!;
+    private GmpInteger _beta = null!;
+    private GmpInteger _d = null!;
+    private GmpInteger _f = null!;
+    private PaillierAffineOperationProof _aff = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -51,6 +54,13 @@ public class CggmpBenchmarks
         var scalar = _k.ToBytes(32);
         _point = Secp256k1Group.Instance.MultiplyBase(scalar);
         _logStar = GroupElementVsPaillierEncryptionProof.Prove(Context, _prover.PublicKey, _ciphertext, _point, Secp256k1Group.Instance.Generator, _k, _rho, _verifierRingPedersen.Parameters);
+        using (var rho = _verifier.PublicKey.RandomUnit(SystemRandomSource.Instance))
+        {
+            _verifierCiphertext = _verifier.PublicKey.Encrypt(_k, rho);
+        }
+
+        _beta = GmpInteger.RandomSigned(Cggmp21Parameters.EllPrime, SystemRandomSource.Instance);
+        _aff = PaillierAffineOperationProof.ProveAffine(Context, _verifier.PublicKey, _prover, _verifierCiphertext, _k, _beta, _point, _verifierRingPedersen.Parameters, null, out _d, out _f);
     }
 
     [Benchmark]
@@ -71,56 +81,32 @@ public class CggmpBenchmarks
     [Benchmark]
     public bool PiFacVerify() => _fac.Verify(Context, _prover.PublicKey.N, _verifierRingPedersen.Parameters);
 
+    /// <summary>Π^enc as presigning proves it: for its own fresh ciphertext, by CRT, without the re-encryption check.</summary>
     [Benchmark]
-    public void PiEncProve() => PaillierEncryptionInRangeProof.Prove(Context, _prover.PublicKey, _ciphertext, _k, _rho, _verifierRingPedersen.Parameters).Dispose();
+    public void PiEncProve() => PaillierEncryptionInRangeProof.ProveOwn(Context, _prover, _ciphertext, _k, _rho, _verifierRingPedersen.Parameters, null).Dispose();
+
+    /// <summary>Π^enc verified with the verifier's own key (CRT for the checks mod N̂), as presigning does.</summary>
+    [Benchmark]
+    public bool PiEncVerify() => _enc.Verify(Context, _prover.PublicKey, _ciphertext, _verifierRingPedersen.Parameters, _verifier);
 
     [Benchmark]
-    public bool PiEncVerify() => _enc.Verify(Context, _prover.PublicKey, _ciphertext, _verifierRingPedersen.Parameters);
+    public void PiLogStarProve() => GroupElementVsPaillierEncryptionProof.ProveOwn(Context, _prover, _ciphertext, _point, Secp256k1Group.Instance.Generator, _k, _rho, _verifierRingPedersen.Parameters, null).Dispose();
 
     [Benchmark]
-    public void PiLogStarProve() => GroupElementVsPaillierEncryptionProof.Prove(Context, _prover.PublicKey, _ciphertext, _point, Secp256k1Group.Instance.Generator, _k, _rho, _verifierRingPedersen.Parameters).Dispose();
+    public bool PiLogStarVerify() => _logStar.Verify(Context, _prover.PublicKey, _ciphertext, _point, Secp256k1Group.Instance.Generator, _verifierRingPedersen.Parameters, _verifier);
 
+    /// <summary>One MtA sender step: D, F and Π^aff-g (<see cref="PaillierAffineOperationProof.ProveAffine"/>).</summary>
     [Benchmark]
-    public bool PiLogStarVerify() => _logStar.Verify(Context, _prover.PublicKey, _ciphertext, _point, Secp256k1Group.Instance.Generator, _verifierRingPedersen.Parameters);
-
-    /// <summary>Threshold keygen for 2-of-3, all three parties in one process (total CPU, excluding aux info).</summary>
-    [Benchmark]
-    public void Keygen2of3Total()
+    public void PiAffgProveWithMta()
     {
-        var session = SessionId.Random();
-        List<ParticipantId> ids = [new(1), new(2), new(3)];
-        var parties = ids.Select(i => new KeygenParty(session, i, ids, 2)).ToList();
-        var commits = parties.Select(p => p.Round1()).ToList();
-        var echoes = parties.Select(p => p.Round2([.. commits.Where(c => c.Sender != p.Self)])).ToList();
-        var round3 = parties.Select(p => p.Round3([.. echoes.Where(e => e.Sender != p.Self)])).ToList();
-        var shares = round3.SelectMany(r => r.Shares).ToList();
-        var proofs = parties.Select(p => p.Round4([.. round3.Select(r => r.Reveal).Where(r => r.Sender != p.Self)], [.. shares.Where(s => s.Recipient == p.Self)])).ToList();
-        foreach (var p in parties)
-        {
-            p.Finish([.. proofs.Where(m => m.Sender != p.Self)]).Dispose();
-            p.Dispose();
-        }
-
-        shares.ForEach(s => s.Dispose());
+        PaillierAffineOperationProof.ProveAffine(Context, _verifier.PublicKey, _prover, _verifierCiphertext, _k, _beta, _point, _verifierRingPedersen.Parameters, null, out var d, out var f).Dispose();
+        d.Dispose();
+        f.Dispose();
     }
 
-    /// <summary>Aux info for 3 parties in one process (total CPU), Paillier keys from fixture primes: no prime generation.</summary>
+    /// <summary>Π^aff-g verified by the owner of N₀ = N̂ (CRT mod N̂ and N₀²), as presigning does.</summary>
     [Benchmark]
-    public void AuxInfo3PartiesTotalWithoutPrimeGeneration()
-    {
-        var session = SessionId.Random();
-        List<ParticipantId> ids = [new(1), new(2), new(3)];
-        var parties = ids.Select((id, k) => new AuxInfoParty(session, id, ids, TestOnlySafePrimes.CreateKey(2 * k, (2 * k) + 1))).ToList();
-        var commits = parties.Select(p => p.Round1()).ToList();
-        var echoes = parties.Select(p => p.Round2([.. commits.Where(c => c.Sender != p.Self)])).ToList();
-        var reveals = parties.Select(p => p.Round3([.. echoes.Where(e => e.Sender != p.Self)])).ToList();
-        var proofs = parties.SelectMany(p => p.Round4([.. reveals.Where(r => r.Sender != p.Self)])).ToList();
-        foreach (var p in parties)
-        {
-            p.Finish([.. proofs.Where(m => m.Sender != p.Self)]).Dispose();
-            p.Dispose();
-        }
-    }
+    public bool PiAffgVerify() => _aff.Verify(Context, _verifier.PublicKey, _prover.PublicKey, _verifierCiphertext, _d, _f, _point, _verifierRingPedersen.Parameters, _verifier);
 
     /// <summary>One 1024-bit safe prime (sieve + Baillie-PSW + Miller-Rabin on both cores); high variance by nature.</summary>
     [Benchmark]

@@ -148,6 +148,28 @@ public sealed class PresignTests : IClassFixture<PresignTests.Setup>
     }
 
     [Fact]
+    public void A_k_outside_the_range_is_caught_by_the_encryption_proof_and_names_its_sender()
+    {
+        // Alpha-Rays class: signer 2 encrypts a k far above 2^(ℓ+ε) (which would let it learn bits of
+        // the other signer's secrets through the MtA answers) and runs the honest prover algorithm on it.
+        var session = SessionId.Random();
+        List<ParticipantId> signers = [Id(1), Id(2)];
+        var key = _setup.Aux[1].PaillierKey;
+        using var one = Conclave.Crypto.BigNumbers.GmpInteger.FromUInt64(1);
+        using var huge = Conclave.Crypto.BigNumbers.GmpInteger.ShiftLeft(one, Conclave.Crypto.Proofs.Cggmp21Parameters.Ell + Conclave.Crypto.Proofs.Cggmp21Parameters.Epsilon + 8);
+        using var rho = key.PublicKey.RandomUnit(Conclave.Crypto.Random.SystemRandomSource.Instance);
+        using var bigK = key.EncryptCrt(huge, rho);
+        using var proof = Conclave.Crypto.Proofs.PaillierEncryptionInRangeProof.ProveCore(
+            PresignParty.ProofContext(session, Id(2), signers), key.PublicKey, bigK, huge, rho, _setup.Aux[0].Parties[Id(1)].RingPedersen, null);
+        var forgedK = bigK.ToBytes();
+        var forgedProof = proof.Serialize();
+        var abort = Assert.Throws<ProtocolAbortException>(() => Presign([1, 2], session: session, tamper1: m =>
+            m.Sender.Value == 2 ? m with { K = forgedK, EncProof = forgedProof } : m));
+        Assert.Equal(AbortReason.InvalidEncryptionProof, abort.Reason);
+        Assert.Equal([Id(2)], abort.Culprits);
+    }
+
+    [Fact]
     public void A_forged_affine_operation_proof_names_its_prover()
     {
         var abort = Assert.Throws<ProtocolAbortException>(() => Presign([1, 2], tamper2: m =>

@@ -441,12 +441,12 @@ public sealed class PresignParty : IDisposable
     }
 
     /// <summary>The proof context (sid, prover, signer set), as the spec's (sid, i).</summary>
-    private byte[] Context(ParticipantId prover)
+    internal static byte[] ProofContext(SessionId session, ParticipantId prover, IReadOnlyList<ParticipantId> signers)
     {
         using var t = new Transcript("conclave/cggmp21/presign/context/v1");
-        t.Append("sid", Session.Bytes);
+        t.Append("sid", session.Bytes);
         t.Append("prover", prover.Value);
-        foreach (var s in _signers)
+        foreach (var s in signers)
         {
             t.Append("signer", s.Value);
         }
@@ -455,6 +455,8 @@ public sealed class PresignParty : IDisposable
         t.ChallengeBytes("context", c);
         return c;
     }
+
+    private byte[] Context(ParticipantId prover) => ProofContext(Session, prover, _signers);
 
     private Dictionary<ParticipantId, T> Collect<T>(IReadOnlyCollection<T> messages, int round)
         where T : IProtocolMessage => Rounds.Collect(messages, Session, Self, _signers, round);
