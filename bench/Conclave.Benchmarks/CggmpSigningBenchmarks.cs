@@ -102,18 +102,8 @@ internal static class CggmpDriver
     }
 
     /// <summary>Presigning by parties 1..t.</summary>
-    internal static List<Presignature> Presign(List<CggmpCoreKeyShare> shares, List<CggmpAuxInfo> aux, int t)
-    {
-        var session = SessionId.Random();
-        var signers = Ids(t);
-        var parties = signers.Select(s => new PresignParty(session, shares[s.Value - 1], aux[s.Value - 1], signers, SystemRandomSource.Instance)).ToList();
-        var r1 = parties.SelectMany(p => p.Round1()).ToList();
-        var r2 = parties.SelectMany(p => p.Round2(r1)).ToList();
-        var r3 = parties.SelectMany(p => p.Round3(r2)).ToList();
-        var result = parties.Select(p => p.Finish(r3)).ToList();
-        parties.ForEach(p => p.Dispose());
-        return result;
-    }
+    internal static List<Presignature> Presign(List<CggmpCoreKeyShare> shares, List<CggmpAuxInfo> aux, int t) =>
+        CggmpPresigning.Run(shares, aux, Enumerable.Range(1, t), random: _ => SystemRandomSource.Instance);
 
     private static List<ParticipantId> Ids(int n) => [.. Enumerable.Range(1, n).Select(i => new ParticipantId((ushort)i))];
 }

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Conclave.Threshold.Cggmp.AuxInfo;
 using Conclave.Threshold.Cggmp.Keygen;
-using Conclave.Threshold.Tests.Support;
 
 namespace Conclave.Threshold.Tests.Cggmp;
 

@@ -59,14 +59,7 @@ public sealed class KeyRefreshTests
         var aux = AuxInfoTests.Run(3, keyOverride: id => TestOnlySafePrimes.CreateKey(4 + (2 * id.Value), 5 + (2 * id.Value)));
         try
         {
-            var signers = new List<ParticipantId> { Id(1), Id(3) };
-            var session = SessionId.Random();
-            var parties = signers.Select(s => new PresignParty(session, fresh[s.Value - 1], aux[s.Value - 1], signers)).ToList();
-            var r1 = parties.SelectMany(p => p.Round1()).ToList();
-            var r2 = parties.SelectMany(p => p.Round2(r1)).ToList();
-            var r3 = parties.SelectMany(p => p.Round3(r2)).ToList();
-            var presignatures = parties.Select(p => p.Finish(r3)).ToList();
-            parties.ForEach(p => p.Dispose());
+            var presignatures = CggmpPresigning.Run(fresh, aux, [1, 3]);
 
             var hash = RandomNumberGenerator.GetBytes(32);
             var partials = presignatures.Select(p => CggmpSigning.PartialSign(p, hash)).ToList();

@@ -49,21 +49,7 @@ public sealed class LargerCommitteeTests : IClassFixture<LargerCommitteeTests.Se
 
     private void Check(List<CggmpCoreKeyShare> shares, int[] signerIds)
     {
-        var signers = signerIds.Select(Id).ToList();
-        var session = SessionId.Random();
-        var parties = signers.Select(s => new PresignParty(session, shares[s.Value - 1], _setup.Aux[s.Value - 1], signers)).ToList();
-        List<Presignature> presignatures;
-        try
-        {
-            var r1 = parties.SelectMany(p => p.Round1()).ToList();
-            var r2 = parties.SelectMany(p => p.Round2(r1)).ToList();
-            var r3 = parties.SelectMany(p => p.Round3(r2)).ToList();
-            presignatures = [.. parties.Select(p => p.Finish(r3))];
-        }
-        finally
-        {
-            parties.ForEach(p => p.Dispose());
-        }
+        var presignatures = CggmpPresigning.Run(shares, _setup.Aux, signerIds);
 
         var hash = RandomNumberGenerator.GetBytes(32);
         var partials = presignatures.Select(p => CggmpSigning.PartialSign(p, hash)).ToList();

@@ -232,23 +232,8 @@ public sealed class PresignTests : IClassFixture<PresignTests.Setup>
         Func<PresignRound1Message, PresignRound1Message>? tamper1 = null,
         Func<PresignRound2Message, PresignRound2Message>? tamper2 = null,
         Func<PresignRound3Message, PresignRound3Message>? tamper3 = null,
-        Func<ParticipantId, Conclave.Crypto.Random.IRandomSource>? random = null)
-    {
-        var sid = session ?? SessionId.Random();
-        var signers = signerIds.Select(Id).ToList();
-        var parties = signers.Select(s => new PresignParty(sid, _setup.Shares[s.Value - 1], _setup.Aux[s.Value - 1], signers, random?.Invoke(s))).ToList();
-        try
-        {
-            var r1 = parties.SelectMany(p => p.Round1()).Select(m => tamper1?.Invoke(m) ?? m).ToList();
-            var r2 = parties.SelectMany(p => p.Round2(r1)).Select(m => tamper2?.Invoke(m) ?? m).ToList();
-            var r3 = parties.SelectMany(p => p.Round3(r2)).Select(m => tamper3?.Invoke(m) ?? m).ToList();
-            return [.. parties.Select(p => p.Finish(r3))];
-        }
-        finally
-        {
-            parties.ForEach(p => p.Dispose());
-        }
-    }
+        Func<ParticipantId, Conclave.Crypto.Random.IRandomSource>? random = null) =>
+        CggmpPresigning.Run(_setup.Shares, _setup.Aux, signerIds, session, random, tamper1, tamper2, tamper3);
 
     private static bool VerifyWithDotNet(byte[] compressedPublicKey, byte[] hash, byte[] signature)
     {

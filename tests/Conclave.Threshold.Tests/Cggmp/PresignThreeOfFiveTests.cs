@@ -22,14 +22,7 @@ public sealed class PresignThreeOfFiveTests : IClassFixture<PresignThreeOfFiveTe
     [InlineData(2, 4, 5)]
     public void Three_of_five_signers_produce_a_valid_signature(int a, int b, int c)
     {
-        var signers = new[] { a, b, c }.Select(i => new ParticipantId((ushort)i)).ToList();
-        var session = SessionId.Random();
-        var parties = signers.Select(s => new PresignParty(session, _setup.Shares[s.Value - 1], _setup.Aux[s.Value - 1], signers)).ToList();
-        var r1 = parties.SelectMany(p => p.Round1()).ToList();
-        var r2 = parties.SelectMany(p => p.Round2(r1)).ToList();
-        var r3 = parties.SelectMany(p => p.Round3(r2)).ToList();
-        var presignatures = parties.Select(p => p.Finish(r3)).ToList();
-        parties.ForEach(p => p.Dispose());
+        var presignatures = CggmpPresigning.Run(_setup.Shares, _setup.Aux, [a, b, c]);
 
         var hash = RandomNumberGenerator.GetBytes(32);
         var partials = presignatures.Select(p => CggmpSigning.PartialSign(p, hash)).ToList();

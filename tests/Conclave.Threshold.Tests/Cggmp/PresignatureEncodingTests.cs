@@ -5,7 +5,6 @@ using Conclave.Crypto.Signatures;
 using Conclave.Threshold.Cggmp.AuxInfo;
 using Conclave.Threshold.Cggmp.Keygen;
 using Conclave.Threshold.Cggmp.Presign;
-using Conclave.Threshold.Tests.Support;
 
 namespace Conclave.Threshold.Tests.Cggmp;
 

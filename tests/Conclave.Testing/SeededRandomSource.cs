@@ -1,15 +1,17 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using System.Text;
 using Conclave.Crypto.Random;
 
-namespace Conclave.Crypto.Tests.BigNumbers;
+namespace Conclave.Testing;
 
 /// <summary>
 /// Test-only deterministic randomness: SHA-256(seed ‖ counter) blocks, so a run can be replayed.
 /// Each <see cref="Fill"/> call starts a fresh block. Thread-safe (but the order of calls from
-/// several threads is not deterministic).
+/// several threads is not deterministic). Used by sampler tests and to produce the frozen examples
+/// under Conclave.Threshold.Tests' TestData/Compat (changing it would change how they are made).
 /// </summary>
-internal sealed class SeededRandomSource : IRandomSource
+public sealed class SeededRandomSource : IRandomSource
 {
     private readonly byte[] _seed;
     private readonly Lock _gate = new();
@@ -17,7 +19,7 @@ internal sealed class SeededRandomSource : IRandomSource
 
     public SeededRandomSource(string seed)
     {
-        _seed = System.Text.Encoding.UTF8.GetBytes(seed);
+        _seed = Encoding.UTF8.GetBytes(seed);
     }
 
     public void Fill(Span<byte> destination)
