@@ -170,6 +170,38 @@ public sealed class PresignTests : IClassFixture<PresignTests.Setup>
     }
 
     [Fact]
+    public void Proof_contexts_that_a_plain_concatenation_would_confuse_differ_and_such_a_proof_names_its_prover()
+    {
+        // TSSHOCK class: with sid ‖ prover ‖ signers concatenated without lengths, (S ‖ 00 02, prover 1,
+        // signers [2, 3]) and (S, prover 2, signers [1, 2, 3]) encode to the same bytes. Conclave's
+        // length-prefixed, typed transcript keeps them apart.
+        var s = RandomNumberGenerator.GetBytes(30);
+        var longSession = new SessionId([.. s, 0x00, 0x02]);
+        var shortSession = new SessionId(s);
+        byte[] Naive(SessionId sid, int prover, int[] signers) =>
+            [.. sid.Bytes, .. BitConverter.GetBytes((ushort)prover).Reverse(), .. signers.SelectMany(x => BitConverter.GetBytes((ushort)x).Reverse())];
+        Assert.Equal(Naive(longSession, 1, [2, 3]), Naive(shortSession, 2, [1, 2, 3]));
+        Assert.NotEqual(PresignParty.ProofContext(longSession, Id(1), [Id(2), Id(3)]), PresignParty.ProofContext(shortSession, Id(2), [Id(1), Id(2), Id(3)]));
+
+        // Signer 2 proves its (fresh, in-range) K under a context of its own making: the proof is
+        // valid for that context only, and the recipient, which derives the context itself, names signer 2.
+        var session = SessionId.Random();
+        var key = _setup.Aux[1].PaillierKey;
+        using var k = Conclave.Crypto.BigNumbers.GmpInteger.FromUInt64(12345);
+        using var rho = key.PublicKey.RandomUnit(Conclave.Crypto.Random.SystemRandomSource.Instance);
+        using var bigK = key.EncryptCrt(k, rho);
+        var ambiguous = System.Security.Cryptography.SHA256.HashData(Naive(session, 2, [1, 2]));
+        using var proof = Conclave.Crypto.Proofs.PaillierEncryptionInRangeProof.Prove(ambiguous, key.PublicKey, bigK, k, rho, _setup.Aux[0].Parties[Id(1)].RingPedersen);
+        Assert.True(proof.Verify(ambiguous, key.PublicKey, bigK, _setup.Aux[0].Parties[Id(1)].RingPedersen));
+        var forgedK = bigK.ToBytes();
+        var forgedProof = proof.Serialize();
+        var abort = Assert.Throws<ProtocolAbortException>(() => Presign([1, 2], session: session, tamper1: m =>
+            m.Sender.Value == 2 ? m with { K = forgedK, EncProof = forgedProof } : m));
+        Assert.Equal(AbortReason.InvalidEncryptionProof, abort.Reason);
+        Assert.Equal([Id(2)], abort.Culprits);
+    }
+
+    [Fact]
     public void A_forged_affine_operation_proof_names_its_prover()
     {
         var abort = Assert.Throws<ProtocolAbortException>(() => Presign([1, 2], tamper2: m =>
