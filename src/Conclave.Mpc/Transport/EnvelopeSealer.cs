@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using Conclave.Threshold;
+using NSec.Cryptography;
+
+namespace Conclave.Mpc.Transport;
+
+/// <summary>
+/// Seals a protocol message for one recipient: encrypted to the recipient's X25519 key under a
+/// fresh ephemeral key, bound to (session, round, sender, recipient, sequence), and signed by the
+/// sender's Ed25519 identity key.
+/// </summary>
+/// <remarks>
+/// <para>Wire format (integers big-endian, ids ASCII):</para>
+/// <code>
+/// header    = version:u8 (=1) ‖ sidLen:u8 ‖ sessionId ‖ round:u32 ‖ senderLen:u8 ‖ senderId
+///             ‖ recipientLen:u8 ‖ recipientId ‖ sequence:u64
+/// envelope  = header ‖ ephemeralPublic[32] ‖ nonce[12] ‖ ciphertext ‖ tag[16] ‖ signature[64]
+/// </code>
+/// <para>For each envelope a fresh X25519 key pair is generated; the shared secret with the
+/// recipient's static X25519 key goes through HKDF-SHA256 with salt = ephemeral public ‖ recipient
+/// X25519 public and info = <c>"conclave/mpc/envelope/v1/key"</c> ‖ header, giving a 32-byte
+/// AES-256-GCM key used once with a random 12-byte nonce and AAD = header. The sender then signs
+/// <c>"conclave/mpc/envelope/v1/sig"</c> ‖ everything before the signature. The shared secret
+/// stays in NSec's native memory and is wiped when disposed; the derived key lives on the stack
+/// and is zeroed with <see cref="CryptographicOperations.ZeroMemory"/>. Nonces come from
+/// <see cref="RandomNumberGenerator"/>, ephemeral keys from NSec.</para>
+/// <para>The sequence number must be unique per (session, sender, recipient): the recipient drops a
+/// repeated or too-old sequence (<see cref="EnvelopeOpener"/>).</para>
+/// </remarks>
+public static class EnvelopeSealer
+{
+    /// <summary>Largest payload that can be sealed (16 MiB).</summary>
+    public const int MaxPayloadLength = EnvelopeFormat.MaxPayloadLength;
+
+    /// <summary>Seals <paramref name="payload"/> from <paramref name="sender"/> to <paramref name="recipient"/>.</summary>
+    /// <exception cref="ArgumentException">A default session id, a negative round or an oversized payload.</exception>
+    /// <exception cref="CryptographicException">The recipient's X25519 key is a low-order point (no shared secret).</exception>
+    public static byte[] Seal(NodeIdentity sender, NodePublicIdentity recipient, SessionId session, int round, ulong sequence, ReadOnlySpan<byte> payload)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(recipient);
+        if (session.Bytes.IsEmpty)
+        {
+            throw new ArgumentException("The session id is the default value.", nameof(session));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(round);
+        if (payload.Length > MaxPayloadLength)
+        {
+            throw new ArgumentException($"A payload has at most {MaxPayloadLength} bytes.", nameof(payload));
+        }
+
+        var headerLength = EnvelopeFormat.HeaderLength(session, sender.NodeId, recipient.NodeId);
+        var envelope = new byte[headerLength + EnvelopeFormat.Overhead + payload.Length];
+        var header = envelope.AsSpan(0, headerLength);
+        EnvelopeFormat.WriteHeader(header, session, round, sender.NodeId, recipient.NodeId, sequence);
+        var ephemeralPublic = envelope.AsSpan(headerLength, EnvelopeFormat.EphemeralKeyLength);
+        var nonce = envelope.AsSpan(headerLength + EnvelopeFormat.EphemeralKeyLength, EnvelopeFormat.NonceLength);
+        var ciphertext = envelope.AsSpan(headerLength + EnvelopeFormat.EphemeralKeyLength + EnvelopeFormat.NonceLength, payload.Length);
+        var tag = envelope.AsSpan(headerLength + EnvelopeFormat.EphemeralKeyLength + EnvelopeFormat.NonceLength + payload.Length, EnvelopeFormat.TagLength);
+
+        using (var ephemeral = Key.Create(KeyAgreementAlgorithm.X25519))
+        {
+            ephemeral.PublicKey.Export(KeyBlobFormat.RawPublicKey).CopyTo(ephemeralPublic);
+            RandomNumberGenerator.Fill(nonce);
+            using var shared = KeyAgreementAlgorithm.X25519.Agree(ephemeral, recipient.AgreementKey)
+                ?? throw new CryptographicException("The recipient's X25519 key gives no shared secret.");
+            Span<byte> key = stackalloc byte[EnvelopeFormat.KeyLength];
+            try
+            {
+                EnvelopeFormat.DeriveKey(shared, ephemeralPublic, recipient.AgreementPublicKey, header, key);
+                using var aes = new AesGcm(key, EnvelopeFormat.TagLength);
+                aes.Encrypt(nonce, payload, ciphertext, tag, header);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+        }
+
+        EnvelopeFormat.Sign(sender, envelope);
+        return envelope;
+    }
+}
