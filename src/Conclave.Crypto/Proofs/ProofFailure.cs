@@ -83,4 +83,7 @@ internal enum ProofFailure
 
     /// <summary>Π^aff-g: s^z2 t^z4 ≠ F · T^e (mod N̂).</summary>
     SecondRingPedersenEquationMismatch,
+
+    /// <summary>Π^dec: z1 ≢ γ + e·x (mod q), or γ is not a residue mod q.</summary>
+    ModularEquationMismatch,
 }
