@@ -86,4 +86,7 @@ internal enum ProofFailure
 
     /// <summary>Π^dec: z1 ≢ γ + e·x (mod q), or γ is not a residue mod q.</summary>
     ModularEquationMismatch,
+
+    /// <summary>Π^mul: Y^z u^N ≠ A · C^e (mod N²).</summary>
+    ProductEquationMismatch,
 }
