@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Conclave.Cli.Cluster;
+using Conclave.Cli.Node;
 using Conclave.Cli.SelfTest;
 
 namespace Conclave.Cli;
@@ -7,21 +9,23 @@ namespace Conclave.Cli;
 public static class Program
 {
     /// <summary>Exit codes: 0 success, 1 a check failed or the command failed, 2 usage error.</summary>
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         var root = new RootCommand("Conclave: threshold key management. No single machine ever holds a whole private key.");
         root.Subcommands.Add(SelfTestCommand.Create());
+        root.Subcommands.Add(NodeCommand.Create());
+        root.Subcommands.Add(ClusterCommand.Create());
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors)
             {
-                Console.Error.WriteLine(e.Message);
+                await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
             }
 
             return 2;
         }
 
-        return parsed.Invoke();
+        return await parsed.InvokeAsync().ConfigureAwait(false);
     }
 }

@@ -146,9 +146,9 @@ public sealed class SelfTestTests
     }
 
     [Fact]
-    public void An_unknown_option_is_a_usage_error()
+    public async Task An_unknown_option_is_a_usage_error()
     {
-        Assert.Equal(2, Program.Main(["selftest", "--no-such-option"]));
-        Assert.Equal(2, Program.Main(["selftest", "--protocol", "gg18"]));
+        Assert.Equal(2, await Program.Main(["selftest", "--no-such-option"]));
+        Assert.Equal(2, await Program.Main(["selftest", "--protocol", "gg18"]));
     }
 }

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Text.Json;
+using Conclave.Mpc.Node;
+
+namespace Conclave.Cli.Node;
+
+/// <summary>
+/// <c>conclave node init --id &lt;id&gt; --data-dir &lt;dir&gt;</c>: creates a node's long-term
+/// Ed25519 identity key, X25519 key and TLS certificate in its data directory (private keys sealed
+/// under the software root key, see docs/design/node-setup.md) and prints its public identity as
+/// one JSON object. Exit codes: 0 created, 1 failed (already initialized, invalid id, I/O), 2 usage.
+/// </summary>
+internal static class NodeCommand
+{
+    internal static Command Create()
+    {
+        var id = new Option<string>("--id") { Description = "The node id: 1 to 32 characters of [a-z0-9-].", Required = true };
+        var dataDir = new Option<string>("--data-dir") { Description = "The node's data directory (created 0700 if missing).", Required = true };
+        var init = new Command("init", "Create the node's identity keys and TLS certificate in its data directory and print its public identity as JSON.");
+        init.Options.Add(id);
+        init.Options.Add(dataDir);
+        init.SetAction((parse, cancellationToken) => InitAsync(parse.GetRequiredValue(id), parse.GetRequiredValue(dataDir), Console.Out, Console.Error, cancellationToken));
+        var command = new Command("node", "Set up and run an MPC node.");
+        command.Subcommands.Add(init);
+        return command;
+    }
+
+    internal static async Task<int> InitAsync(string id, string dataDirectory, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        NodeKeys keys;
+        try
+        {
+            keys = await NodeKeyStore.CreateAsync(dataDirectory, id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (CliFailure.IsExpected(e))
+        {
+            await stderr.WriteLineAsync($"node init: {CliFailure.OneLine(e)}").ConfigureAwait(false);
+            return 1;
+        }
+
+        using (keys)
+        {
+            await stdout.WriteLineAsync(PublicIdentityJson(keys)).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    /// <summary><c>{"id","ed25519","x25519","tlsCertificateSha256"}</c>, lowercase hex.</summary>
+    internal static string PublicIdentityJson(NodeKeys keys)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", keys.NodeId);
+            writer.WriteString("ed25519", Convert.ToHexStringLower(keys.PublicIdentity.SigningPublicKey));
+            writer.WriteString("x25519", Convert.ToHexStringLower(keys.PublicIdentity.AgreementPublicKey));
+            writer.WriteString("tlsCertificateSha256", Convert.ToHexStringLower(keys.TlsCertificateSha256));
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
