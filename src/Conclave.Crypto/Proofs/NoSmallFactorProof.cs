@@ -19,53 +19,52 @@ namespace Conclave.Crypto.Proofs;
 /// context bytes, before any public input. The context must bind the session id and the prover's
 /// id (and the party ids).
 /// </remarks>
-public sealed class NoSmallFactorProof : EncodedProof, IDisposable
+public sealed class NoSmallFactorProof : IntegerListProof
 {
     /// <summary>The transcript's protocol name.</summary>
     internal const string ProtocolName = "conclave/cggmp21/pi-fac/v1";
 
     private const byte Kind = 3;
 
-    private readonly GmpInteger[] _values; // P, Q, A, B, T, σ, z1, z2, w1, w2, v
 
     /// <summary>Takes ownership of the values (tests build tampered proofs through this).</summary>
     internal NoSmallFactorProof(GmpInteger p, GmpInteger q, GmpInteger a, GmpInteger b, GmpInteger t, GmpInteger sigma, GmpInteger z1, GmpInteger z2, GmpInteger w1, GmpInteger w2, GmpInteger v)
+        : base(Kind, [p, q, a, b, t, sigma, z1, z2, w1, w2, v])
     {
-        _values = [p, q, a, b, t, sigma, z1, z2, w1, w2, v];
     }
 
     /// <summary>P = s^p t^μ mod N̂.</summary>
-    public GmpInteger P => _values[0];
+    public GmpInteger P => Values[0];
 
     /// <summary>Q = s^q t^ν mod N̂.</summary>
-    public GmpInteger Q => _values[1];
+    public GmpInteger Q => Values[1];
 
     /// <summary>A = s^α t^x mod N̂.</summary>
-    public GmpInteger A => _values[2];
+    public GmpInteger A => Values[2];
 
     /// <summary>B = s^β t^y mod N̂.</summary>
-    public GmpInteger B => _values[3];
+    public GmpInteger B => Values[3];
 
     /// <summary>T = Q^α t^r mod N̂.</summary>
-    public GmpInteger T => _values[4];
+    public GmpInteger T => Values[4];
 
     /// <summary>σ ∈ ±2^ℓ·N₀·N̂ (signed).</summary>
-    public GmpInteger Sigma => _values[5];
+    public GmpInteger Sigma => Values[5];
 
     /// <summary>z1 = α + e p (signed).</summary>
-    public GmpInteger Z1 => _values[6];
+    public GmpInteger Z1 => Values[6];
 
     /// <summary>z2 = β + e q (signed).</summary>
-    public GmpInteger Z2 => _values[7];
+    public GmpInteger Z2 => Values[7];
 
     /// <summary>w1 = x + e μ (signed).</summary>
-    public GmpInteger W1 => _values[8];
+    public GmpInteger W1 => Values[8];
 
     /// <summary>w2 = y + e ν (signed).</summary>
-    public GmpInteger W2 => _values[9];
+    public GmpInteger W2 => Values[9];
 
     /// <summary>v = r + e (σ - ν p) (signed).</summary>
-    public GmpInteger V => _values[10];
+    public GmpInteger V => Values[10];
 
     /// <summary>
     /// Proves that the modulus of <paramref name="key"/> has no small factor, against the
@@ -173,7 +172,7 @@ public sealed class NoSmallFactorProof : EncodedProof, IDisposable
         // P, Q, A, B, T ∈ Z*_N̂ (so every inverse the checks need exists).
         for (var i = 0; i < 5; i++)
         {
-            if (!ProofHelpers.IsUnit(_values[i], nHat))
+            if (!ProofHelpers.IsUnit(Values[i], nHat))
             {
                 return ProofFailure.CommitmentNotUnit;
             }
@@ -271,51 +270,16 @@ public sealed class NoSmallFactorProof : EncodedProof, IDisposable
         return ProofHelpers.CurveOrderChallenge(transcript);
     }
 
-    /// <summary>Length of the encoding.</summary>
-    public override int GetSerializedLength()
-    {
-        var length = ProofWriter.HeaderSize;
-        foreach (var v in _values)
-        {
-            length += ProofWriter.SizeOf(v);
-        }
-
-        return length;
-    }
-
     /// <summary>
     /// Parses the canonical encoding: the right version and kind, P, Q, A, B, T non-negative, no
     /// trailing byte. Structure only; <see cref="Verify"/> checks the rest.
     /// </summary>
     public static bool TryDeserialize(ReadOnlySpan<byte> source, [NotNullWhen(true)] out NoSmallFactorProof? proof)
     {
-        proof = null;
-        var reader = new ProofReader(source);
-        if (!reader.TryReadHeader(Kind))
-        {
-            return false;
-        }
-
-        var values = new GmpInteger?[11];
-        var ok = true;
-        for (var i = 0; i < values.Length && ok; i++)
-        {
-            // P, Q, A, B, T are residues mod N̂ (never negative); σ and the responses are signed.
-            ok = reader.TryReadInteger(allowNegative: i >= 5, out values[i]);
-        }
-
-        if (!ok || !reader.IsAtEnd)
-        {
-            ProofHelpers.DisposeAll(values);
-            return false;
-        }
-
-        proof = new NoSmallFactorProof(values[0]!, values[1]!, values[2]!, values[3]!, values[4]!, values[5]!, values[6]!, values[7]!, values[8]!, values[9]!, values[10]!);
-        return true;
+        var values = TryReadValues(source, Kind, 11, i => i >= 5);
+        proof = values is null ? null : new NoSmallFactorProof(values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7], values[8], values[9], values[10]);
+        return proof is not null;
     }
-
-    /// <summary>Frees the native numbers.</summary>
-    public void Dispose() => ProofHelpers.DisposeAll(_values);
 
     /// <summary>a + e·b.</summary>
     private static GmpInteger AddProduct(GmpInteger a, GmpInteger e, GmpInteger b)
@@ -324,15 +288,6 @@ public sealed class NoSmallFactorProof : EncodedProof, IDisposable
         return GmpInteger.Add(a, product);
     }
 
-    private protected override void WriteCore(Span<byte> destination)
-    {
-        var writer = new ProofWriter(destination);
-        writer.WriteHeader(Kind);
-        foreach (var v in _values)
-        {
-            writer.WriteInteger(v);
-        }
-    }
 
     /// <summary>The ranges of Fig. 28 for given N₀ and N̂ (public).</summary>
     private sealed class Bounds : IDisposable

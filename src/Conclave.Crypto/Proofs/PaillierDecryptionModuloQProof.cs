@@ -23,41 +23,40 @@ namespace Conclave.Crypto.Proofs;
 /// bind the session and the prover), then ℓ, ε, (N̂, s, t), the statement (N₀, C, x) and the first
 /// message (S, T, A, γ).
 /// </remarks>
-public sealed class PaillierDecryptionModuloQProof : EncodedProof, IDisposable
+public sealed class PaillierDecryptionModuloQProof : IntegerListProof
 {
     /// <summary>The transcript's protocol name.</summary>
     internal const string ProtocolName = "conclave/cggmp21/pi-dec/v1";
 
     private const byte Kind = 7;
 
-    private readonly GmpInteger[] _values; // S, T, A, γ, z1, z2, w
 
     /// <summary>Takes ownership of the values (tests build tampered proofs through this).</summary>
     internal PaillierDecryptionModuloQProof(GmpInteger s, GmpInteger t, GmpInteger a, GmpInteger gamma, GmpInteger z1, GmpInteger z2, GmpInteger w)
+        : base(Kind, [s, t, a, gamma, z1, z2, w])
     {
-        _values = [s, t, a, gamma, z1, z2, w];
     }
 
     /// <summary>S = s^y t^μ mod N̂.</summary>
-    public GmpInteger S => _values[0];
+    public GmpInteger S => Values[0];
 
     /// <summary>T = s^α t^ν mod N̂.</summary>
-    public GmpInteger T => _values[1];
+    public GmpInteger T => Values[1];
 
     /// <summary>A = Enc_N₀(α; r).</summary>
-    public GmpInteger A => _values[2];
+    public GmpInteger A => Values[2];
 
     /// <summary>γ = α mod q.</summary>
-    public GmpInteger Gamma => _values[3];
+    public GmpInteger Gamma => Values[3];
 
     /// <summary>z1 = α + e·y (signed).</summary>
-    public GmpInteger Z1 => _values[4];
+    public GmpInteger Z1 => Values[4];
 
     /// <summary>z2 = ν + e·μ (signed).</summary>
-    public GmpInteger Z2 => _values[5];
+    public GmpInteger Z2 => Values[5];
 
     /// <summary>w = r·ρ^e mod N₀.</summary>
-    public GmpInteger W => _values[6];
+    public GmpInteger W => Values[6];
 
     /// <summary>
     /// Proves that <paramref name="ciphertext"/> C = Enc_N₀(y; ρ) under the prover's own
@@ -288,55 +287,12 @@ public sealed class PaillierDecryptionModuloQProof : EncodedProof, IDisposable
         return ProofHelpers.CurveOrderChallenge(transcript);
     }
 
-    /// <summary>Length of the encoding.</summary>
-    public override int GetSerializedLength()
-    {
-        var length = ProofWriter.HeaderSize;
-        foreach (var v in _values)
-        {
-            length += ProofWriter.SizeOf(v);
-        }
-
-        return length;
-    }
-
     /// <summary>Parses the canonical encoding: version and kind, S, T, A, γ, w non-negative, z1 and z2 signed, no trailing byte.</summary>
     public static bool TryDeserialize(ReadOnlySpan<byte> source, [NotNullWhen(true)] out PaillierDecryptionModuloQProof? proof)
     {
-        proof = null;
-        var reader = new ProofReader(source);
-        if (!reader.TryReadHeader(Kind))
-        {
-            return false;
-        }
-
-        var values = new GmpInteger?[7];
-        var ok = true;
-        for (var i = 0; i < values.Length && ok; i++)
-        {
-            ok = reader.TryReadInteger(allowNegative: i is 4 or 5, out values[i]);
-        }
-
-        if (!ok || !reader.IsAtEnd)
-        {
-            ProofHelpers.DisposeAll(values);
-            return false;
-        }
-
-        proof = new PaillierDecryptionModuloQProof(values[0]!, values[1]!, values[2]!, values[3]!, values[4]!, values[5]!, values[6]!);
-        return true;
+        var values = TryReadValues(source, Kind, 7, i => i is 4 or 5);
+        proof = values is null ? null : new PaillierDecryptionModuloQProof(values[0], values[1], values[2], values[3], values[4], values[5], values[6]);
+        return proof is not null;
     }
 
-    /// <summary>Frees the native numbers.</summary>
-    public void Dispose() => ProofHelpers.DisposeAll(_values);
-
-    private protected override void WriteCore(Span<byte> destination)
-    {
-        var writer = new ProofWriter(destination);
-        writer.WriteHeader(Kind);
-        foreach (var v in _values)
-        {
-            writer.WriteInteger(v);
-        }
-    }
 }

@@ -20,38 +20,37 @@ namespace Conclave.Crypto.Proofs;
 /// Binding the session id and the prover's id into the context is the caller's duty: without
 /// them a proof can be replayed in another session or by another party.
 /// </remarks>
-public sealed class PaillierEncryptionInRangeProof : EncodedProof, IDisposable
+public sealed class PaillierEncryptionInRangeProof : IntegerListProof
 {
     /// <summary>The transcript's protocol name.</summary>
     internal const string ProtocolName = "conclave/cggmp21/pi-enc/v1";
 
     private const byte Kind = 4;
 
-    private readonly GmpInteger[] _values; // S, A, C, z1, z2, z3
 
     /// <summary>Takes ownership of the values (tests build tampered proofs through this).</summary>
     internal PaillierEncryptionInRangeProof(GmpInteger s, GmpInteger a, GmpInteger c, GmpInteger z1, GmpInteger z2, GmpInteger z3)
+        : base(Kind, [s, a, c, z1, z2, z3])
     {
-        _values = [s, a, c, z1, z2, z3];
     }
 
     /// <summary>S = s^k t^μ mod N̂.</summary>
-    public GmpInteger S => _values[0];
+    public GmpInteger S => Values[0];
 
     /// <summary>A = Enc_N₀(α; r).</summary>
-    public GmpInteger A => _values[1];
+    public GmpInteger A => Values[1];
 
     /// <summary>C = s^α t^γ mod N̂.</summary>
-    public GmpInteger C => _values[2];
+    public GmpInteger C => Values[2];
 
     /// <summary>z1 = α + e k (signed).</summary>
-    public GmpInteger Z1 => _values[3];
+    public GmpInteger Z1 => Values[3];
 
     /// <summary>z2 = r ρ^e mod N₀.</summary>
-    public GmpInteger Z2 => _values[4];
+    public GmpInteger Z2 => Values[4];
 
     /// <summary>z3 = γ + e μ (signed).</summary>
-    public GmpInteger Z3 => _values[5];
+    public GmpInteger Z3 => Values[5];
 
     /// <summary>
     /// Proves that <paramref name="ciphertext"/> K = Enc_N₀(<paramref name="plaintext"/>; <paramref name="rho"/>)
@@ -288,59 +287,15 @@ public sealed class PaillierEncryptionInRangeProof : EncodedProof, IDisposable
         return ProofHelpers.CurveOrderChallenge(transcript);
     }
 
-    /// <summary>Length of the encoding.</summary>
-    public override int GetSerializedLength()
-    {
-        var length = ProofWriter.HeaderSize;
-        foreach (var v in _values)
-        {
-            length += ProofWriter.SizeOf(v);
-        }
-
-        return length;
-    }
-
     /// <summary>
     /// Parses the canonical encoding: the right version and kind, S, A, C, z2 non-negative, no
     /// trailing byte. Structure only; <see cref="Verify"/> checks the rest.
     /// </summary>
     public static bool TryDeserialize(ReadOnlySpan<byte> source, [NotNullWhen(true)] out PaillierEncryptionInRangeProof? proof)
     {
-        proof = null;
-        var reader = new ProofReader(source);
-        if (!reader.TryReadHeader(Kind))
-        {
-            return false;
-        }
-
-        var values = new GmpInteger?[6];
-        var ok = true;
-        for (var i = 0; i < values.Length && ok; i++)
-        {
-            // z1 and z3 are signed; S, A, C and z2 are residues.
-            ok = reader.TryReadInteger(allowNegative: i is 3 or 5, out values[i]);
-        }
-
-        if (!ok || !reader.IsAtEnd)
-        {
-            ProofHelpers.DisposeAll(values);
-            return false;
-        }
-
-        proof = new PaillierEncryptionInRangeProof(values[0]!, values[1]!, values[2]!, values[3]!, values[4]!, values[5]!);
-        return true;
+        var values = TryReadValues(source, Kind, 6, i => i is 3 or 5);
+        proof = values is null ? null : new PaillierEncryptionInRangeProof(values[0], values[1], values[2], values[3], values[4], values[5]);
+        return proof is not null;
     }
 
-    /// <summary>Frees the native numbers.</summary>
-    public void Dispose() => ProofHelpers.DisposeAll(_values);
-
-    private protected override void WriteCore(Span<byte> destination)
-    {
-        var writer = new ProofWriter(destination);
-        writer.WriteHeader(Kind);
-        foreach (var v in _values)
-        {
-            writer.WriteInteger(v);
-        }
-    }
 }

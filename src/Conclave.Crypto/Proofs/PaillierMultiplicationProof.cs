@@ -19,35 +19,34 @@ namespace Conclave.Crypto.Proofs;
 /// The challenge is derived after A and B, over "conclave/cggmp21/pi-mul/v1", the caller's context
 /// (binding session and prover), N, X, Y, C, A, B.
 /// </remarks>
-public sealed class PaillierMultiplicationProof : EncodedProof, IDisposable
+public sealed class PaillierMultiplicationProof : IntegerListProof
 {
     /// <summary>The transcript's protocol name.</summary>
     internal const string ProtocolName = "conclave/cggmp21/pi-mul/v1";
 
     private const byte Kind = 8;
 
-    private readonly GmpInteger[] _values; // A, B, z, u, v
 
     /// <summary>Takes ownership of the values (tests build tampered proofs through this).</summary>
     internal PaillierMultiplicationProof(GmpInteger a, GmpInteger b, GmpInteger z, GmpInteger u, GmpInteger v)
+        : base(Kind, [a, b, z, u, v])
     {
-        _values = [a, b, z, u, v];
     }
 
     /// <summary>A = Y^α r^N mod N².</summary>
-    public GmpInteger A => _values[0];
+    public GmpInteger A => Values[0];
 
     /// <summary>B = Enc(α; s).</summary>
-    public GmpInteger B => _values[1];
+    public GmpInteger B => Values[1];
 
     /// <summary>z = α + e·x (signed).</summary>
-    public GmpInteger Z => _values[2];
+    public GmpInteger Z => Values[2];
 
     /// <summary>u = r·ρ^e mod N.</summary>
-    public GmpInteger U => _values[3];
+    public GmpInteger U => Values[3];
 
     /// <summary>v = s·ρ_x^e mod N.</summary>
-    public GmpInteger V => _values[4];
+    public GmpInteger V => Values[4];
 
     /// <summary>
     /// Proves that <paramref name="c"/> = <paramref name="y"/>^x · ρ^N where
@@ -215,55 +214,12 @@ public sealed class PaillierMultiplicationProof : EncodedProof, IDisposable
         return ProofHelpers.CurveOrderChallenge(transcript);
     }
 
-    /// <summary>Length of the encoding.</summary>
-    public override int GetSerializedLength()
-    {
-        var length = ProofWriter.HeaderSize;
-        foreach (var v in _values)
-        {
-            length += ProofWriter.SizeOf(v);
-        }
-
-        return length;
-    }
-
     /// <summary>Parses the canonical encoding: version and kind, A, B, u, v non-negative, z signed, no trailing byte.</summary>
     public static bool TryDeserialize(ReadOnlySpan<byte> source, [NotNullWhen(true)] out PaillierMultiplicationProof? proof)
     {
-        proof = null;
-        var reader = new ProofReader(source);
-        if (!reader.TryReadHeader(Kind))
-        {
-            return false;
-        }
-
-        var values = new GmpInteger?[5];
-        var ok = true;
-        for (var i = 0; i < values.Length && ok; i++)
-        {
-            ok = reader.TryReadInteger(allowNegative: i == 2, out values[i]);
-        }
-
-        if (!ok || !reader.IsAtEnd)
-        {
-            ProofHelpers.DisposeAll(values);
-            return false;
-        }
-
-        proof = new PaillierMultiplicationProof(values[0]!, values[1]!, values[2]!, values[3]!, values[4]!);
-        return true;
+        var values = TryReadValues(source, Kind, 5, i => i == 2);
+        proof = values is null ? null : new PaillierMultiplicationProof(values[0], values[1], values[2], values[3], values[4]);
+        return proof is not null;
     }
 
-    /// <summary>Frees the native numbers.</summary>
-    public void Dispose() => ProofHelpers.DisposeAll(_values);
-
-    private protected override void WriteCore(Span<byte> destination)
-    {
-        var writer = new ProofWriter(destination);
-        writer.WriteHeader(Kind);
-        foreach (var v in _values)
-        {
-            writer.WriteInteger(v);
-        }
-    }
 }
