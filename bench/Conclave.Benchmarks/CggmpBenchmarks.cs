@@ -79,7 +79,7 @@ public class CggmpBenchmarks
     public void PiFacProve() => NoSmallFactorProof.Prove(Context, _prover, _verifierRingPedersen.Parameters).Dispose();
 
     [Benchmark]
-    public bool PiFacVerify() => _fac.Verify(Context, _prover.PublicKey.N, _verifierRingPedersen.Parameters);
+    public bool PiFacVerify() => _fac.Verify(Context, _prover.PublicKey.N, _verifierRingPedersen.Parameters, ownKey: _verifier);
 
     /// <summary>Π^enc as presigning proves it: for its own fresh ciphertext, by CRT, without the re-encryption check.</summary>
     [Benchmark]
