@@ -21,9 +21,10 @@ namespace Conclave.Mpc.Transport;
 /// X25519 public and info = <c>"conclave/mpc/envelope/v1/key"</c> ‖ header, giving a 32-byte
 /// AES-256-GCM key used once with a random 12-byte nonce and AAD = header. The sender then signs
 /// <c>"conclave/mpc/envelope/v1/sig"</c> ‖ everything before the signature. The shared secret
-/// stays in NSec's native memory and is wiped when disposed; the derived key lives on the stack
-/// and is zeroed with <see cref="CryptographicOperations.ZeroMemory"/>. Nonces come from
-/// <see cref="RandomNumberGenerator"/>, ephemeral keys from NSec.</para>
+/// stays in NSec's native memory and is wiped when disposed; the derived key and the ephemeral
+/// private key bytes live on the stack and are zeroed with
+/// <see cref="CryptographicOperations.ZeroMemory"/>. Nonces and ephemeral keys come from
+/// <see cref="RandomNumberGenerator"/>.</para>
 /// <para>The sequence number must be unique per (session, sender, recipient): the recipient drops a
 /// repeated or too-old sequence (<see cref="EnvelopeOpener"/>).</para>
 /// </remarks>
@@ -36,6 +37,26 @@ public static class EnvelopeSealer
     /// <exception cref="ArgumentException">A default session id, a negative round or an oversized payload.</exception>
     /// <exception cref="CryptographicException">The recipient's X25519 key is a low-order point (no shared secret).</exception>
     public static byte[] Seal(NodeIdentity sender, NodePublicIdentity recipient, SessionId session, int round, ulong sequence, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> ephemeralPrivate = stackalloc byte[EnvelopeFormat.EphemeralKeyLength];
+        Span<byte> nonce = stackalloc byte[EnvelopeFormat.NonceLength];
+        try
+        {
+            RandomNumberGenerator.Fill(ephemeralPrivate);
+            RandomNumberGenerator.Fill(nonce);
+            return SealCore(sender, recipient, session, round, sequence, payload, ephemeralPrivate, nonce);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(ephemeralPrivate);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Seal"/> with the ephemeral X25519 private key and the nonce given (fresh random
+    /// values in production; fixed ones only for the frozen test vector of the format).
+    /// </summary>
+    internal static byte[] SealCore(NodeIdentity sender, NodePublicIdentity recipient, SessionId session, int round, ulong sequence, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> ephemeralPrivate, ReadOnlySpan<byte> nonceValue)
     {
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(recipient);
@@ -59,10 +80,10 @@ public static class EnvelopeSealer
         var ciphertext = envelope.AsSpan(headerLength + EnvelopeFormat.EphemeralKeyLength + EnvelopeFormat.NonceLength, payload.Length);
         var tag = envelope.AsSpan(headerLength + EnvelopeFormat.EphemeralKeyLength + EnvelopeFormat.NonceLength + payload.Length, EnvelopeFormat.TagLength);
 
-        using (var ephemeral = Key.Create(KeyAgreementAlgorithm.X25519))
+        using (var ephemeral = Key.Import(KeyAgreementAlgorithm.X25519, ephemeralPrivate, KeyBlobFormat.RawPrivateKey))
         {
             ephemeral.PublicKey.Export(KeyBlobFormat.RawPublicKey).CopyTo(ephemeralPublic);
-            RandomNumberGenerator.Fill(nonce);
+            nonceValue.CopyTo(nonce);
             using var shared = KeyAgreementAlgorithm.X25519.Agree(ephemeral, recipient.AgreementKey)
                 ?? throw new CryptographicException("The recipient's X25519 key gives no shared secret.");
             Span<byte> key = stackalloc byte[EnvelopeFormat.KeyLength];
