@@ -327,6 +327,41 @@ public sealed class ShareStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// Records that this node accepts the operator-signed membership with <paramref name="serial"/>:
+    /// false (nothing changed) if a higher serial was accepted before, so an older membership file
+    /// (one that still lists a removed or re-keyed node) cannot be played back to the node; true
+    /// otherwise, keeping the highest serial. The record lives in the node database, which must not
+    /// be restored from an older backup.
+    /// </summary>
+    public Task<bool> AcceptMembershipSerialAsync(ulong serial, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(serial, (ulong)long.MaxValue);
+        return RunAsync(async transaction =>
+        {
+            var read = Command(_connection, transaction, "SELECT serial FROM membership WHERE singleton = 1;");
+            long? current;
+            await using (read.ConfigureAwait(false))
+            {
+                current = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
+            }
+
+            if (current is { } highest && (long)serial < highest)
+            {
+                return false;
+            }
+
+            var write = Command(_connection, transaction, "INSERT INTO membership (singleton, serial) VALUES (1, $serial) ON CONFLICT (singleton) DO UPDATE SET serial = excluded.serial;");
+            await using (write.ConfigureAwait(false))
+            {
+                write.Parameters.AddWithValue("$serial", (long)serial);
+                await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>
     /// A presignature ledger in this node's database (its own connection; the caller disposes it).
     /// See <see cref="SqlitePresignatureLedger"/> for why it must live here.
     /// </summary>

@@ -53,6 +53,24 @@ public sealed class ShareStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task An_older_membership_serial_is_refused_also_after_reopening()
+    {
+        await using (var store = await OpenAsync())
+        {
+            Assert.True(await store.AcceptMembershipSerialAsync(1, Ct));
+            Assert.True(await store.AcceptMembershipSerialAsync(3, Ct));
+            Assert.True(await store.AcceptMembershipSerialAsync(3, Ct));
+            Assert.False(await store.AcceptMembershipSerialAsync(2, Ct));
+        }
+
+        await using var reopened = await OpenAsync();
+        Assert.False(await reopened.AcceptMembershipSerialAsync(1, Ct));
+        Assert.True(await reopened.AcceptMembershipSerialAsync(4, Ct));
+        Assert.False(await reopened.AcceptMembershipSerialAsync(3, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => reopened.AcceptMembershipSerialAsync(ulong.MaxValue, Ct));
+    }
+
+    [Fact]
     public async Task A_pending_share_is_invisible_until_committed()
     {
         await using var store = await OpenAsync();

@@ -35,6 +35,10 @@ internal static class NodeDatabase
         CREATE TABLE IF NOT EXISTS used_presignatures (
             id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 32)
         ) STRICT, WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS membership (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            serial    INTEGER NOT NULL CHECK (serial >= 0)
+        ) STRICT;
         """;
 
     /// <summary>
