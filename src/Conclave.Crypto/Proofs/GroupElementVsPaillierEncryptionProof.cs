@@ -82,23 +82,7 @@ public sealed class GroupElementVsPaillierEncryptionProof : EncodedProof, IDispo
         ArgumentNullException.ThrowIfNull(basePoint);
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(rho);
-        using (var bound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.Ell))
-        {
-            if (!ProofHelpers.IsInSymmetricRange(x, bound))
-            {
-                throw new ArgumentOutOfRangeException(nameof(x), "x must be in ±2^ℓ.");
-            }
-        }
-
-        if (!PresigningProofSupport.IsValidPoint(basePoint) || !PresigningProofSupport.IsValidPoint(point))
-        {
-            throw new ArgumentException("B and X must be secp256k1 points other than the identity.", nameof(point));
-        }
-
-        if (!PresigningProofSupport.Multiply(basePoint, x).Equals(point))
-        {
-            throw new ArgumentException("X must equal x·B.", nameof(point));
-        }
+        CheckWitness(point, basePoint, x);
 
         if (!proverKey.IsValidCiphertext(ciphertext))
         {
@@ -126,6 +110,14 @@ public sealed class GroupElementVsPaillierEncryptionProof : EncodedProof, IDispo
     {
         ArgumentNullException.ThrowIfNull(prover);
         ArgumentNullException.ThrowIfNull(x);
+        CheckWitness(point, basePoint, x);
+
+        return ProveCore(context, prover.PublicKey, ciphertext, point, basePoint, x, rho, verifierParameters, random, prover);
+    }
+
+    /// <summary>The prover's checks on its witness: x ∈ ±2^ℓ, B and X valid non-identity points, X = x·B.</summary>
+    private static void CheckWitness(Element point, Element basePoint, GmpInteger x)
+    {
         using (var bound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.Ell))
         {
             if (!ProofHelpers.IsInSymmetricRange(x, bound))
@@ -134,12 +126,15 @@ public sealed class GroupElementVsPaillierEncryptionProof : EncodedProof, IDispo
             }
         }
 
-        if (!PresigningProofSupport.IsValidPoint(basePoint) || !PresigningProofSupport.IsValidPoint(point) || !PresigningProofSupport.Multiply(basePoint, x).Equals(point))
+        if (!PresigningProofSupport.IsValidPoint(basePoint) || !PresigningProofSupport.IsValidPoint(point))
         {
-            throw new ArgumentException("X must equal x·B, both secp256k1 points other than the identity.", nameof(point));
+            throw new ArgumentException("B and X must be secp256k1 points other than the identity.", nameof(point));
         }
 
-        return ProveCore(context, prover.PublicKey, ciphertext, point, basePoint, x, rho, verifierParameters, random, prover);
+        if (!PresigningProofSupport.Multiply(basePoint, x).Equals(point))
+        {
+            throw new ArgumentException("X must equal x·B.", nameof(point));
+        }
     }
 
     /// <summary>

@@ -117,24 +117,14 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
         ArgumentNullException.ThrowIfNull(y);
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(witness);
-        using (var xBound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.Ell))
-        using (var yBound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.EllPrime))
-        {
-            if (!ProofHelpers.IsInSymmetricRange(witness.X, xBound) || !ProofHelpers.IsInSymmetricRange(witness.Y, yBound))
-            {
-                throw new ArgumentOutOfRangeException(nameof(witness), "x must be in ±2^ℓ and y in ±2^ℓ'.");
-            }
-        }
+        CheckWitnessRanges(witness.X, witness.Y, nameof(witness));
 
         if (!verifierKey.IsValidCiphertext(c) || !verifierKey.IsValidCiphertext(d) || !proverKey.IsValidCiphertext(y))
         {
             throw new ArgumentException("C and D must be valid ciphertexts under N₀, and Y under N₁.", nameof(c));
         }
 
-        if (!PresigningProofSupport.IsValidPoint(point) || !PresigningProofSupport.MultiplyBase(witness.X).Equals(point))
-        {
-            throw new ArgumentException("X must equal x·G (and not be the identity).", nameof(point));
-        }
+        CheckPoint(witness.X, point);
 
         using (var cx = verifierKey.Multiply(c, witness.X))
         using (var encY = verifierKey.Encrypt(witness.Y, witness.Rho))
@@ -177,24 +167,14 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         ArgumentNullException.ThrowIfNull(point);
-        using (var xBound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.Ell))
-        using (var yBound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.EllPrime))
-        {
-            if (!ProofHelpers.IsInSymmetricRange(x, xBound) || !ProofHelpers.IsInSymmetricRange(y, yBound))
-            {
-                throw new ArgumentOutOfRangeException(nameof(x), "x must be in ±2^ℓ and y in ±2^ℓ'.");
-            }
-        }
+        CheckWitnessRanges(x, y, nameof(x));
 
         if (!verifierKey.IsValidCiphertext(c))
         {
             throw new ArgumentException("C must be a valid ciphertext under N₀.", nameof(c));
         }
 
-        if (!PresigningProofSupport.IsValidPoint(point) || !PresigningProofSupport.MultiplyBase(x).Equals(point))
-        {
-            throw new ArgumentException("X must equal x·G (and not be the identity).", nameof(point));
-        }
+        CheckPoint(x, point);
 
         random ??= SystemRandomSource.Instance;
         using var rho = verifierKey.RandomUnit(random);
@@ -208,6 +188,26 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
         encryptedY = prover.EncryptCrt(y, rhoY);
         using var witness = new PaillierAffineOperationWitness(x, y, rho, rhoY);
         return ProveCore(context, verifierKey, prover.PublicKey, c, d, encryptedY, point, witness, verifierParameters, random, prover);
+    }
+
+    /// <summary>The prover's range checks: x ∈ ±2^ℓ and y ∈ ±2^ℓ'.</summary>
+    private static void CheckWitnessRanges(GmpInteger x, GmpInteger y, string paramName)
+    {
+        using var xBound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.Ell);
+        using var yBound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.EllPrime);
+        if (!ProofHelpers.IsInSymmetricRange(x, xBound) || !ProofHelpers.IsInSymmetricRange(y, yBound))
+        {
+            throw new ArgumentOutOfRangeException(paramName, "x must be in ±2^ℓ and y in ±2^ℓ'.");
+        }
+    }
+
+    /// <summary>The prover's check that X = x·G and is not the identity.</summary>
+    private static void CheckPoint(GmpInteger x, Element point)
+    {
+        if (!PresigningProofSupport.IsValidPoint(point) || !PresigningProofSupport.MultiplyBase(x).Equals(point))
+        {
+            throw new ArgumentException("X must equal x·G (and not be the identity).", nameof(point));
+        }
     }
 
     /// <summary>

@@ -72,13 +72,7 @@ public sealed class PaillierEncryptionInRangeProof : IntegerListProof
         ArgumentNullException.ThrowIfNull(ciphertext);
         ArgumentNullException.ThrowIfNull(plaintext);
         ArgumentNullException.ThrowIfNull(rho);
-        using (var bound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.Ell))
-        {
-            if (!ProofHelpers.IsInSymmetricRange(plaintext, bound))
-            {
-                throw new ArgumentOutOfRangeException(nameof(plaintext), "k must be in ±2^ℓ.");
-            }
-        }
+        CheckPlaintextRange(plaintext);
 
         if (!proverKey.IsValidCiphertext(ciphertext))
         {
@@ -106,15 +100,19 @@ public sealed class PaillierEncryptionInRangeProof : IntegerListProof
     {
         ArgumentNullException.ThrowIfNull(prover);
         ArgumentNullException.ThrowIfNull(plaintext);
-        using (var bound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.Ell))
-        {
-            if (!ProofHelpers.IsInSymmetricRange(plaintext, bound))
-            {
-                throw new ArgumentOutOfRangeException(nameof(plaintext), "k must be in ±2^ℓ.");
-            }
-        }
+        CheckPlaintextRange(plaintext);
 
         return ProveCore(context, prover.PublicKey, ciphertext, plaintext, rho, verifierParameters, random, prover);
+    }
+
+    /// <summary>The prover's range check: k ∈ ±2^ℓ.</summary>
+    private static void CheckPlaintextRange(GmpInteger plaintext)
+    {
+        using var bound = PresigningProofSupport.PowerOfTwo(Cggmp21Parameters.Ell);
+        if (!ProofHelpers.IsInSymmetricRange(plaintext, bound))
+        {
+            throw new ArgumentOutOfRangeException(nameof(plaintext), "k must be in ±2^ℓ.");
+        }
     }
 
     /// <summary>
