@@ -140,7 +140,15 @@ public sealed class ShareStore : IAsyncDisposable
     /// share of that version (a retried keygen). Throws <see cref="InvalidOperationException"/> if that
     /// version is already committed. The caller wipes its copy of <paramref name="share"/>.
     /// </summary>
-    public Task PutPendingAsync(string walletId, int keyVersion, ReadOnlyMemory<byte> share, CancellationToken cancellationToken = default)
+    public Task PutPendingAsync(string walletId, int keyVersion, ReadOnlyMemory<byte> share, CancellationToken cancellationToken = default) =>
+        PutPendingAsync(walletId, keyVersion, share, walletInfo: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PutPendingAsync(string, int, ReadOnlyMemory{byte}, CancellationToken)"/>, and in the
+    /// same transaction stores <paramref name="walletInfo"/> (public metadata, see
+    /// <see cref="SetWalletInfoAsync"/>) when it is not null: a crash leaves both or neither.
+    /// </summary>
+    public Task PutPendingAsync(string walletId, int keyVersion, ReadOnlyMemory<byte> share, string? walletInfo, CancellationToken cancellationToken = default)
     {
         ValidateId(walletId, nameof(walletId));
         ArgumentOutOfRangeException.ThrowIfNegative(keyVersion);
@@ -168,6 +176,11 @@ public sealed class ShareStore : IAsyncDisposable
                 {
                     throw new InvalidOperationException($"Wallet '{walletId}' already has a committed share of key version {keyVersion}; a committed share is never overwritten.");
                 }
+            }
+
+            if (walletInfo is not null)
+            {
+                await WriteWalletInfoAsync(transaction, walletId, walletInfo, cancellationToken).ConfigureAwait(false);
             }
 
             return true;
@@ -296,18 +309,29 @@ public sealed class ShareStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(metadata);
         return RunAsync(async transaction =>
         {
+            await WriteWalletInfoAsync(transaction, walletId, metadata, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The metadata of <paramref name="walletId"/> if the wallet has a committed share here, else null
+    /// (a wallet whose keygen never committed does not exist for callers).
+    /// </summary>
+    public Task<string?> GetCommittedWalletInfoAsync(string walletId, CancellationToken cancellationToken = default)
+    {
+        ValidateId(walletId, nameof(walletId));
+        return RunAsync(async transaction =>
+        {
             var command = Command(
                 _connection,
                 transaction,
-                "INSERT INTO wallets (wallet_id, metadata) VALUES ($wallet, $metadata) ON CONFLICT (wallet_id) DO UPDATE SET metadata = excluded.metadata;");
+                "SELECT metadata FROM wallets WHERE wallet_id = $wallet AND EXISTS (SELECT 1 FROM shares WHERE wallet_id = $wallet AND state = 'committed');");
             await using (command.ConfigureAwait(false))
             {
                 command.Parameters.AddWithValue("$wallet", walletId);
-                command.Parameters.AddWithValue("$metadata", metadata);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
             }
-
-            return true;
         }, cancellationToken);
     }
 
@@ -460,6 +484,20 @@ public sealed class ShareStore : IAsyncDisposable
     {
         FailurePointForTests?.Invoke(name);
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task WriteWalletInfoAsync(SqliteTransaction transaction, string walletId, string metadata, CancellationToken cancellationToken)
+    {
+        var command = Command(
+            _connection,
+            transaction,
+            "INSERT INTO wallets (wallet_id, metadata) VALUES ($wallet, $metadata) ON CONFLICT (wallet_id) DO UPDATE SET metadata = excluded.metadata;");
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("$wallet", walletId);
+            command.Parameters.AddWithValue("$metadata", metadata);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task CommitCoreAsync(SqliteTransaction transaction, string walletId, int keyVersion, CancellationToken cancellationToken)

@@ -197,7 +197,7 @@ public sealed partial class CggmpCoreKeyShare
             return Fail(out error, $"the self id {self} is not in the party list");
         }
 
-        if (!PublicSharesAreConsistent(group, publicKey, publicShares, threshold))
+        if (!FrostMath.PublicSharesAreConsistent(group, publicKey, publicShares, threshold))
         {
             return Fail(out error, $"the public shares do not lie on one polynomial of degree exactly {threshold - 1} through the public key");
         }
@@ -217,42 +217,6 @@ public sealed partial class CggmpCoreKeyShare
         error = null;
         return true;
     }
-
-    /// <summary>
-    /// Whether the X_j are the values at the ids of one polynomial f of degree t−1 with f(0) = Y.
-    /// Let S be the first t ids. Lagrange interpolation at 0 over S must give Y, which fixes f as
-    /// the polynomial g through S. Each other id k is then checked by interpolating at 0 over
-    /// S ∪ {k}: that is the value h(0) of the degree-t polynomial h through S ∪ {k}, and h − g
-    /// vanishes on S, so h − g = c·∏_{m∈S}(x − m) and h(0) − Y = c·∏_{m∈S}(−m). Ids are non-zero
-    /// and far below the group order, so h(0) = Y exactly when c = 0, i.e. when X_k = g(k).
-    /// This is interpolation at k, done with the coefficient-at-zero helper of RFC 9591.
-    /// By the same argument, interpolating the first t−1 ids at 0 gives Y exactly when f has degree
-    /// below t−1; keygen's f has a uniformly random leading coefficient, so that is rejected too,
-    /// which catches a stored threshold raised above the real one (a lowered one fails the checks above).
-    /// </summary>
-    private static bool PublicSharesAreConsistent(PrimeOrderGroup group, Element publicKey, SortedDictionary<ParticipantId, Element> publicShares, int threshold)
-    {
-        var ids = publicShares.Keys.ToList();
-        var basis = ids.Take(threshold).ToList();
-        if (!InterpolateAtZero(group, basis, publicShares).Equals(publicKey)
-            || InterpolateAtZero(group, basis[..^1], publicShares).Equals(publicKey))
-        {
-            return false;
-        }
-
-        foreach (var k in ids.Skip(threshold))
-        {
-            if (!InterpolateAtZero(group, [.. basis, k], publicShares).Equals(publicKey))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static Element InterpolateAtZero(PrimeOrderGroup group, List<ParticipantId> set, SortedDictionary<ParticipantId, Element> publicShares) =>
-        group.Sum(set.Select(j => group.MultiplyPublic(publicShares[j], FrostMath.DeriveInterpolatingValue(group, set, j))));
 
     private static bool Fail(out string error, string reason)
     {

@@ -1,0 +1,358 @@
+using Conclave.Crypto.Signatures;
+
+namespace Conclave.Mpc.Coordination;
+
+/// <summary>
+/// Turns bridge requests into sessions among the nodes (<see cref="INodeControl"/>): picks the
+/// parties, prepares, runs and (for keygen) commits the session on each, and checks what comes
+/// back. It holds no share and sees no secret; it verifies every signature against the wallet's
+/// public key before returning it, and a sign request that aborts is retried once with another
+/// valid signer set that leaves out the parties blamed, when one exists and the caller did not
+/// name the signers.
+/// </summary>
+public sealed class Coordinator
+{
+    private readonly Dictionary<string, INodeControl> _nodes;
+    private readonly TimeSpan _probeTimeout;
+
+    /// <summary>Creates a coordinator over <paramref name="nodes"/> (distinct ids).</summary>
+    /// <param name="nodes">Every node of the cluster.</param>
+    /// <param name="probeTimeout">How long a health probe waits for a node (default 2 s).</param>
+    public Coordinator(IEnumerable<INodeControl> nodes, TimeSpan? probeTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        _nodes = nodes.ToDictionary(n => n.NodeId, StringComparer.Ordinal);
+        if (_nodes.Count < 2)
+        {
+            throw new ArgumentException("A cluster has at least two nodes.", nameof(nodes));
+        }
+
+        _probeTimeout = probeTimeout ?? TimeSpan.FromSeconds(2);
+    }
+
+    /// <summary>The cluster's node ids, ordinal order.</summary>
+    public IReadOnlyList<string> NodeIds => [.. _nodes.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Runs a distributed key generation for a new wallet among the first <paramref name="totalParties"/>
+    /// reachable nodes; <paramref name="threshold"/> of them will be needed to sign.
+    /// </summary>
+    /// <exception cref="MpcRequestException">Invalid input, the wallet exists, too few nodes reachable, or a protocol abort.</exception>
+    public async Task<WalletInfo> KeygenAsync(string walletId, string keyType, int threshold, int totalParties, string? chainType = null, CancellationToken cancellationToken = default)
+    {
+        if (totalParties < 2 || totalParties > _nodes.Count)
+        {
+            throw MpcRequestException.Invalid($"totalParties must be between 2 and the cluster's {_nodes.Count} nodes.");
+        }
+
+        var reachable = await ReachableAsync(cancellationToken).ConfigureAwait(false);
+        var request = new SessionRequest
+        {
+            Kind = SessionRequest.KeygenKind,
+            WalletId = walletId,
+            KeyType = keyType,
+            Threshold = threshold,
+            Parties = [.. reachable.Take(totalParties)],
+            ChainType = chainType,
+            Nonce = SessionRequest.NewNonce(),
+        };
+        if (reachable.Count >= totalParties)
+        {
+            request.Validate();
+        }
+        else
+        {
+            (request with { Parties = [.. NodeIds.Take(totalParties)] }).Validate(); // input errors first
+            throw new MpcRequestException(MpcErrorCode.NoQuorum, $"Only {reachable.Count} of the {totalParties} parties needed are reachable.");
+        }
+
+        foreach (var id in reachable)
+        {
+            if (await TryGetWalletAsync(_nodes[id], walletId, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                throw new MpcRequestException(MpcErrorCode.WalletExists, $"Wallet {walletId} already exists.");
+            }
+        }
+
+        var outcomes = await RunSessionAsync(request, cancellationToken).ConfigureAwait(false);
+        var publicKey = outcomes[0].PublicKey;
+        var disagreeing = outcomes.Where(o => o.PublicKey != publicKey).Select(o => o.NodeId).ToList();
+        if (disagreeing.Count > 0)
+        {
+            await AbortAllAsync(request).ConfigureAwait(false);
+            throw new MpcRequestException(MpcErrorCode.ProtocolAbort, "The parties ended the keygen with different public keys; nothing was committed.", disagreeing.Count * 2 < outcomes.Count ? disagreeing : []);
+        }
+
+        await Task.WhenAll(request.Parties.Select(p => _nodes[p].CommitAsync(request, cancellationToken))).ConfigureAwait(false);
+        return new WalletInfo(walletId, keyType, publicKey, threshold, request.Parties, chainType, 1);
+    }
+
+    /// <summary>
+    /// Signs with a wallet: <paramref name="messageHashHex"/> (32 bytes) for a secp256k1 wallet,
+    /// <paramref name="messageHex"/> for an ed25519 wallet. <paramref name="signers"/> fixes the
+    /// signer set; otherwise the first t reachable holders sign.
+    /// </summary>
+    /// <exception cref="MpcRequestException">Invalid input, unknown wallet, too few signers reachable, or a protocol abort naming the culprits.</exception>
+    public async Task<SignResult> SignAsync(string walletId, string? messageHex, string? messageHashHex, IReadOnlyList<string>? signers = null, CancellationToken cancellationToken = default)
+    {
+        if (!SessionRequest.IsValidWalletId(walletId))
+        {
+            throw MpcRequestException.Invalid("walletID is missing or malformed.");
+        }
+
+        var reachable = await ReachableAsync(cancellationToken).ConfigureAwait(false);
+        var wallet = await FindWalletAsync(walletId, reachable, cancellationToken).ConfigureAwait(false);
+        var payload = wallet.KeyType == KeyTypes.Secp256k1
+            ? messageHashHex ?? throw MpcRequestException.Invalid("A secp256k1 wallet signs a 32-byte \"messageHash\" (hex).")
+            : messageHex ?? throw MpcRequestException.Invalid("An ed25519 wallet signs a \"message\" (hex).");
+        if ((wallet.KeyType == KeyTypes.Secp256k1 && messageHex is not null) || (wallet.KeyType == KeyTypes.Ed25519 && messageHashHex is not null))
+        {
+            throw MpcRequestException.Invalid(wallet.KeyType == KeyTypes.Secp256k1
+                ? "A secp256k1 wallet signs \"messageHash\", not \"message\"."
+                : "An ed25519 wallet signs \"message\", not \"messageHash\".");
+        }
+
+        payload = payload.ToLowerInvariant();
+        var available = wallet.Parties.Where(reachable.Contains).ToList();
+        List<string> chosen;
+        if (signers is not null)
+        {
+            chosen = [.. signers.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            if (chosen.Count != signers.Count || chosen.Count < wallet.Threshold)
+            {
+                throw MpcRequestException.Invalid($"signers must be at least {wallet.Threshold} distinct parties of the wallet.");
+            }
+
+            if (chosen.FirstOrDefault(s => !wallet.Parties.Contains(s, StringComparer.Ordinal)) is { } stranger)
+            {
+                throw MpcRequestException.Invalid($"Signer {stranger} holds no share of wallet {walletId}.");
+            }
+
+            if (chosen.FirstOrDefault(s => !reachable.Contains(s)) is { } down)
+            {
+                throw new MpcRequestException(MpcErrorCode.NoQuorum, $"Signer {down} is not reachable.");
+            }
+        }
+        else if (available.Count < wallet.Threshold)
+        {
+            throw new MpcRequestException(MpcErrorCode.NoQuorum, $"Only {available.Count} of the {wallet.Threshold} signers needed are reachable.");
+        }
+        else
+        {
+            chosen = [.. available.Take(wallet.Threshold)];
+        }
+
+        try
+        {
+            return await SignWithAsync(wallet, payload, chosen, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MpcRequestException e) when (e.Code == MpcErrorCode.ProtocolAbort && signers is null && e.Culprits.Count > 0)
+        {
+            var retry = available.Where(p => !e.Culprits.Contains(p, StringComparer.Ordinal)).Take(wallet.Threshold).ToList();
+            if (retry.Count < wallet.Threshold || retry.SequenceEqual(chosen))
+            {
+                throw;
+            }
+
+            return await SignWithAsync(wallet, payload, retry, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The wallet's description from a reachable holder.</summary>
+    /// <exception cref="MpcRequestException"><see cref="MpcErrorCode.WalletNotFound"/>, or <see cref="MpcErrorCode.InvalidRequest"/> for a malformed id.</exception>
+    public async Task<WalletInfo> GetWalletAsync(string walletId, CancellationToken cancellationToken = default)
+    {
+        if (!SessionRequest.IsValidWalletId(walletId))
+        {
+            throw MpcRequestException.Invalid("walletID is malformed.");
+        }
+
+        var reachable = await ReachableAsync(cancellationToken).ConfigureAwait(false);
+        return await FindWalletAsync(walletId, reachable, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Probes every node (each for at most the probe timeout).</summary>
+    public async Task<IReadOnlyList<NodeReachability>> HealthAsync(CancellationToken cancellationToken = default)
+    {
+        var probes = NodeIds.Select(async id => new NodeReachability(id, await ProbeAsync(_nodes[id], cancellationToken).ConfigureAwait(false))).ToList();
+        return await Task.WhenAll(probes).ConfigureAwait(false);
+    }
+
+    private async Task<SignResult> SignWithAsync(WalletInfo wallet, string payload, List<string> signers, CancellationToken cancellationToken)
+    {
+        var request = new SessionRequest
+        {
+            Kind = SessionRequest.SignKind,
+            WalletId = wallet.WalletId,
+            KeyType = wallet.KeyType,
+            Threshold = wallet.Threshold,
+            Parties = signers,
+            Message = payload,
+            Nonce = SessionRequest.NewNonce(),
+        };
+        request.Validate();
+        var outcomes = await RunSessionAsync(request, cancellationToken).ConfigureAwait(false);
+
+        // Every signer verified its result; the coordinator checks again and takes the one that verifies.
+        var publicKey = Convert.FromHexString(wallet.PublicKey);
+        var message = request.MessageBytes;
+        var good = outcomes.Where(o => o.Signature is not null && Verifies(wallet.KeyType, publicKey, message, o)).ToList();
+        if (good.Count == 0)
+        {
+            throw new MpcRequestException(MpcErrorCode.ProtocolAbort, "No signer returned a signature that verifies under the wallet's public key.");
+        }
+
+        var result = good[0];
+        return new SignResult(wallet.WalletId, wallet.KeyType, result.Signature!, signers, result.RecoveryId);
+    }
+
+    private static bool Verifies(string keyType, byte[] publicKey, byte[] message, SessionOutcome outcome)
+    {
+        var signature = Convert.FromHexString(outcome.Signature!);
+        if (keyType == KeyTypes.Ed25519)
+        {
+            return Ed25519Signature.Verify(publicKey, message, signature);
+        }
+
+        // libsecp256k1 accepts only low s; the recovery id must give back the wallet's key.
+        return outcome.RecoveryId is 0 or 1
+            && EcdsaSecp256k1.VerifyCompact(publicKey, message, signature)
+            && EcdsaSecp256k1.Recover(message, signature, outcome.RecoveryId.Value) is { } recovered
+            && recovered.AsSpan().SequenceEqual(publicKey);
+    }
+
+    /// <summary>Prepare on every party, run on every party at once; on any failure abort everywhere and report.</summary>
+    private async Task<List<SessionOutcome>> RunSessionAsync(SessionRequest request, CancellationToken cancellationToken)
+    {
+        var parties = request.Parties.Select(p => _nodes[p]).ToList();
+        var prepares = parties.Select(n => n.PrepareAsync(request, cancellationToken)).ToList();
+        try
+        {
+            await Task.WhenAll(prepares).ConfigureAwait(false);
+        }
+        catch
+        {
+            await AbortAllAsync(request).ConfigureAwait(false);
+            throw MostRelevant(prepares);
+        }
+
+        var runs = parties.Select(n => n.RunAsync(request, cancellationToken)).ToList();
+        try
+        {
+            return [.. await Task.WhenAll(runs).ConfigureAwait(false)];
+        }
+        catch
+        {
+            await AbortAllAsync(request).ConfigureAwait(false);
+            var failures = runs.Where(r => r.IsFaulted).Select(r => r.Exception!.GetBaseException()).ToList();
+            var culprits = Blame(failures.OfType<MpcRequestException>().ToList());
+            cancellationToken.ThrowIfCancellationRequested();
+            var message = string.Join(" ", failures.Select(f => f.Message).Distinct(StringComparer.Ordinal));
+            throw new MpcRequestException(MpcErrorCode.ProtocolAbort, message, [.. culprits]);
+        }
+    }
+
+    /// <summary>
+    /// Whom the nodes' failure reports blame: the parties named by a failed check (a bad proof,
+    /// share or signature) or found unreachable; failing that, the parties named by the timeouts
+    /// of the earliest round only (when a silent party stalls round r, the others stall later
+    /// rounds waiting for each other, and those later complaints must not blame the honest).
+    /// </summary>
+    private static List<string> Blame(List<MpcRequestException> failures)
+    {
+        var checks = failures.Where(f => f.Code is MpcErrorCode.ProtocolAbort or MpcErrorCode.NoQuorum && f.TimedOutRound is null).SelectMany(f => f.Culprits).ToList();
+        if (checks.Count > 0)
+        {
+            return [.. checks.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        }
+
+        var timeouts = failures.Where(f => f.TimedOutRound is not null).ToList();
+        if (timeouts.Count == 0)
+        {
+            return [];
+        }
+
+        var earliest = timeouts.Min(f => f.TimedOutRound);
+        return [.. timeouts.Where(f => f.TimedOutRound == earliest).SelectMany(f => f.Culprits).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    private static Exception MostRelevant(List<Task> tasks)
+    {
+        var failures = tasks.Where(t => t.IsFaulted || t.IsCanceled).Select(t => t.Exception?.GetBaseException() ?? new OperationCanceledException()).ToList();
+        // A node's own verdict on the request beats a transport failure.
+        return failures.OfType<MpcRequestException>().OrderBy(e => e.Code switch
+        {
+            MpcErrorCode.WalletExists or MpcErrorCode.WalletNotFound or MpcErrorCode.InvalidRequest or MpcErrorCode.PolicyDenied => 0,
+            MpcErrorCode.NoQuorum => 1,
+            _ => 2,
+        }).FirstOrDefault() ?? failures[0];
+    }
+
+    private async Task AbortAllAsync(SessionRequest request)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var aborts = request.Parties.Select(async p =>
+        {
+            try
+            {
+                await _nodes[p].AbortAsync(request, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is MpcRequestException or OperationCanceledException)
+            {
+                // best effort: an unreachable node closes the session itself when it expires
+            }
+        });
+        await Task.WhenAll(aborts).ConfigureAwait(false);
+    }
+
+    private async Task<WalletInfo> FindWalletAsync(string walletId, HashSet<string> reachable, CancellationToken cancellationToken)
+    {
+        foreach (var id in NodeIds.Where(reachable.Contains))
+        {
+            if (await TryGetWalletAsync(_nodes[id], walletId, cancellationToken).ConfigureAwait(false) is { } wallet)
+            {
+                return wallet;
+            }
+        }
+
+        if (reachable.Count == 0)
+        {
+            throw new MpcRequestException(MpcErrorCode.NoQuorum, "No node is reachable.");
+        }
+
+        throw new MpcRequestException(MpcErrorCode.WalletNotFound, $"Wallet {walletId} does not exist.");
+    }
+
+    private static async Task<WalletInfo?> TryGetWalletAsync(INodeControl node, string walletId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await node.GetWalletAsync(walletId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MpcRequestException e) when (e.Code == MpcErrorCode.NoQuorum)
+        {
+            return null; // went down since the probe
+        }
+    }
+
+    private async Task<HashSet<string>> ReachableAsync(CancellationToken cancellationToken)
+    {
+        var health = await HealthAsync(cancellationToken).ConfigureAwait(false);
+        return health.Where(h => h.Reachable).Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private async Task<bool> ProbeAsync(INodeControl node, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_probeTimeout);
+        try
+        {
+            var health = await node.HealthAsync(timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
+            return string.Equals(health.NodeId, node.NodeId, StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is MpcRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Conclave.Mpc.Coordination;
+using Conclave.Mpc.Transport;
+
+namespace Conclave.Mpc.Node;
+
+/// <summary>
+/// The embedded system's MPC part (<c>conclave up</c>): three (or n) nodes in one process over the
+/// in-memory transport, each with its own identity, root key and share store in the data
+/// directory, and a <see cref="Coordinator"/> over them. The first start writes a local cluster
+/// (<see cref="LocalClusterSetup"/>) into <c>&lt;data-dir&gt;/mpc</c>; later starts open it again,
+/// so every wallet survives a restart.
+/// </summary>
+public sealed class EmbeddedCluster : IAsyncDisposable
+{
+    /// <summary>The cluster's subdirectory of the data directory.</summary>
+    public const string ClusterDirectoryName = "mpc";
+
+    private readonly List<NodeRuntime> _runtimes;
+    private readonly List<InMemoryTransport> _transports;
+
+    private EmbeddedCluster(string directory, bool created, InMemoryNetwork network, List<NodeRuntime> runtimes, List<InMemoryTransport> transports, List<MpcNode> nodes)
+    {
+        Network = network;
+        Directory = directory;
+        Created = created;
+        _runtimes = runtimes;
+        _transports = transports;
+        Nodes = nodes;
+        Coordinator = new Coordinator(nodes);
+    }
+
+    /// <summary>The cluster directory (<c>&lt;data-dir&gt;/mpc</c>).</summary>
+    public string Directory { get; }
+
+    /// <summary>Whether this start created the cluster.</summary>
+    public bool Created { get; }
+
+    /// <summary>The nodes, in id order.</summary>
+    public IReadOnlyList<MpcNode> Nodes { get; }
+
+    /// <summary>The coordinator over <see cref="Nodes"/>.</summary>
+    public Coordinator Coordinator { get; }
+
+    /// <summary>The in-memory network the nodes share (tests intercept envelopes on it).</summary>
+    internal InMemoryNetwork Network { get; }
+
+    /// <summary>Opens (creating on first use) the cluster under <paramref name="dataDirectory"/> and starts its nodes.</summary>
+    /// <param name="dataDirectory">The data directory (created 0700 if missing).</param>
+    /// <param name="nodes">Nodes to create on first start (later starts use what exists).</param>
+    /// <param name="options">Node tunables.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    public static async Task<EmbeddedCluster> StartAsync(string dataDirectory, int nodes = 3, MpcNodeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        var directory = Path.Combine(Path.GetFullPath(dataDirectory), ClusterDirectoryName);
+        var created = false;
+        if (!File.Exists(Path.Combine(directory, LocalClusterSetup.MembershipFileName)))
+        {
+            Internal.NodeFiles.EnsureOwnerOnlyDirectory(Path.GetFullPath(dataDirectory));
+            await LocalClusterSetup.CreateAsync(directory, nodes, cancellationToken: cancellationToken).ConfigureAwait(false);
+            created = true;
+        }
+
+        var configs = System.IO.Directory.GetFiles(directory, "node*.json").Order(StringComparer.Ordinal).ToList();
+        var runtimes = new List<NodeRuntime>();
+        var transports = new List<InMemoryTransport>();
+        var started = new List<MpcNode>();
+        try
+        {
+            var network = new InMemoryNetwork();
+            foreach (var path in configs)
+            {
+                var config = await NodeConfig.LoadAsync(path, cancellationToken).ConfigureAwait(false);
+                var runtime = await NodeRuntime.OpenAsync(config, cancellationToken).ConfigureAwait(false);
+                runtimes.Add(runtime);
+                var transport = network.Connect(config.NodeId);
+                transports.Add(transport);
+                started.Add(new MpcNode(runtime.Keys.Identity, runtime.Membership, runtime.Store, transport, options));
+            }
+
+            if (started.Count < LocalClusterSetup.MinNodes)
+            {
+                throw new InvalidOperationException($"The cluster directory '{directory}' holds fewer than {LocalClusterSetup.MinNodes} node configs.");
+            }
+
+            return new EmbeddedCluster(directory, created, network, runtimes, transports, started);
+        }
+        catch
+        {
+            await DisposeAllAsync(started, transports, runtimes).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stops the nodes and closes their stores.</summary>
+    public ValueTask DisposeAsync() => DisposeAllAsync([.. Nodes], _transports, _runtimes);
+
+    private static async ValueTask DisposeAllAsync(List<MpcNode> nodes, List<InMemoryTransport> transports, List<NodeRuntime> runtimes)
+    {
+        foreach (var node in nodes)
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
+        }
+
+        transports.ForEach(t => t.Dispose());
+        foreach (var runtime in runtimes)
+        {
+            await runtime.DisposeAsync().ConfigureAwait(false);
+        }
+
+        nodes.Clear();
+        transports.Clear();
+        runtimes.Clear();
+    }
+}
