@@ -33,7 +33,7 @@ internal static class SessionPayload
         IReadOnlyDictionary<string, Transport.OpenedMessage> messages, Func<string, ParticipantId> participantOf, byte kind, Func<ParticipantId, ReadOnlySpan<byte>, T> parse)
     {
         var parsed = new Dictionary<ParticipantId, T>();
-        var culprits = new List<ParticipantId>();
+        var culprits = new List<(ParticipantId Id, string Error)>();
         foreach (var (sender, message) in messages)
         {
             var id = participantOf(sender);
@@ -43,7 +43,7 @@ internal static class SessionPayload
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException or ProtocolAbortException)
             {
-                culprits.Add(id);
+                culprits.Add((id, ex.Message)); // lengths, kinds and ids only: no payload bytes
             }
         }
 
@@ -54,7 +54,8 @@ internal static class SessionPayload
                 (value as IDisposable)?.Dispose();
             }
 
-            throw new ProtocolAbortException(AbortReason.MalformedMessage, [.. culprits.Order()]);
+            var ordered = culprits.OrderBy(c => c.Id).ToList();
+            throw new ProtocolAbortException(AbortReason.MalformedMessage, [.. ordered.Select(c => c.Id)], string.Join("; ", ordered.Select(c => $"participant {c.Id}: {c.Error}")));
         }
 
         return parsed;

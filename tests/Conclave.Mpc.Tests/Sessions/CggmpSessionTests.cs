@@ -137,6 +137,7 @@ public sealed class CggmpSessionTests(CggmpSessionTests.SharedKey shared) : ICla
         var abort = await Assert.ThrowsAsync<ProtocolAbortException>(() => outcome["node-a"]);
         Assert.Equal(AbortReason.MalformedMessage, abort.Reason);
         Assert.Equal([new ParticipantId(3)], abort.Culprits);
+        Assert.Contains("truncated", abort.Message, StringComparison.Ordinal);
         Assert.True(outcome["node-c"].IsCompletedSuccessfully);
     }
 
