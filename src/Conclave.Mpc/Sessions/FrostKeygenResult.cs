@@ -30,7 +30,7 @@ public sealed class FrostKeygenResult : IDisposable
 
     /// <summary>The participant id of <paramref name="nodeId"/>.</summary>
     /// <exception cref="ArgumentException">The node did not take part in the key generation.</exception>
-    public ParticipantId ParticipantIdOf(string nodeId) => FrostParticipants.IdOf(Participants, nodeId);
+    public ParticipantId ParticipantIdOf(string nodeId) => SessionParticipants.IdOf(Participants, nodeId);
 
     /// <summary>Wipes the secret share.</summary>
     public void Dispose() => KeyPackage.Dispose();

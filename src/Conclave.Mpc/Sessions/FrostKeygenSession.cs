@@ -42,7 +42,7 @@ public sealed class FrostKeygenSession
         ArgumentNullException.ThrowIfNull(messenger);
         ArgumentNullException.ThrowIfNull(suite);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(roundTimeout, TimeSpan.Zero);
-        _participants = FrostParticipants.Canonical(participants, messenger.NodeId, nameof(participants));
+        _participants = SessionParticipants.Canonical(participants, messenger.NodeId, nameof(participants));
         if (minSigners < 2 || minSigners > _participants.Count || _participants.Count > ushort.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(minSigners), "Need 2 ≤ t ≤ n ≤ 65535.");
@@ -61,19 +61,19 @@ public sealed class FrostKeygenSession
     {
         var self = _messenger.NodeId;
         var others = _participants.Where(p => !string.Equals(p, self, StringComparison.Ordinal)).ToList();
-        ParticipantId IdOf(string nodeId) => FrostParticipants.IdOf(_participants, nodeId);
+        ParticipantId IdOf(string nodeId) => SessionParticipants.IdOf(_participants, nodeId);
 
         var (secret1, package1) = FrostDkg.Part1(_suite, IdOf(self), _participants.Count, _minSigners, _messenger.Session.Bytes);
         Round1SecretPackage? round1Secret = secret1;
         Round2SecretPackage? round2Secret = null;
         try
         {
-            await _messenger.SendToAllAsync(others, Round1, FrostPayload.Wrap(FrostPayload.DkgRound1, package1.Serialize()), cancellationToken).ConfigureAwait(false);
+            await _messenger.SendToAllAsync(others, Round1, SessionPayload.Wrap(FrostPayload.DkgRound1, package1.Serialize()), cancellationToken).ConfigureAwait(false);
             Dictionary<ParticipantId, Round1Package> received1;
             var messages1 = await _messenger.ReceiveRoundAsync(Round1, others, _roundTimeout, cancellationToken).ConfigureAwait(false);
             try
             {
-                received1 = FrostPayload.ParseAll(messages1, IdOf, FrostPayload.DkgRound1, (_, body) => Round1Package.Deserialize(_suite, body));
+                received1 = SessionPayload.ParseAll(messages1, IdOf, FrostPayload.DkgRound1, (_, body) => Round1Package.Deserialize(_suite, body));
             }
             finally
             {
@@ -87,7 +87,7 @@ public sealed class FrostKeygenSession
             {
                 foreach (var (to, package) in packages)
                 {
-                    var payload = FrostPayload.Wrap(FrostPayload.DkgRound2, package.Serialize());
+                    var payload = SessionPayload.Wrap(FrostPayload.DkgRound2, package.Serialize());
                     try
                     {
                         await _messenger.SendAsync(_participants[to.Value - 1], Round2, payload, cancellationToken).ConfigureAwait(false);
@@ -110,7 +110,7 @@ public sealed class FrostKeygenSession
             Dictionary<ParticipantId, Round2Package> received2;
             try
             {
-                received2 = FrostPayload.ParseAll(messages2, IdOf, FrostPayload.DkgRound2, (_, body) => Round2Package.Deserialize(_suite, body));
+                received2 = SessionPayload.ParseAll(messages2, IdOf, FrostPayload.DkgRound2, (_, body) => Round2Package.Deserialize(_suite, body));
             }
             finally
             {

@@ -33,7 +33,7 @@ public sealed class FrostSigningSession
         ArgumentNullException.ThrowIfNull(messenger);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(roundTimeout, TimeSpan.Zero);
-        _signers = FrostParticipants.Canonical(signers, messenger.NodeId, nameof(signers));
+        _signers = SessionParticipants.Canonical(signers, messenger.NodeId, nameof(signers));
         if (_signers.Count < key.KeyPackage.MinSigners)
         {
             throw new ArgumentException($"At least {key.KeyPackage.MinSigners} signers are needed.", nameof(signers));
@@ -61,12 +61,12 @@ public sealed class FrostSigningSession
 
         using var nonces = Threshold.Frost.Signing.Round1.Commit(_key.KeyPackage);
         var own = nonces.Commitments;
-        await _messenger.SendToAllAsync(others, Round1, FrostPayload.Wrap(FrostPayload.SigningCommitments, own.Serialize()), cancellationToken).ConfigureAwait(false);
+        await _messenger.SendToAllAsync(others, Round1, SessionPayload.Wrap(FrostPayload.SigningCommitments, own.Serialize()), cancellationToken).ConfigureAwait(false);
         var commitments = await ReceiveAsync(Round1, others, FrostPayload.SigningCommitments, body => SigningCommitments.Deserialize(suite, body), c => c.Identifier, cancellationToken).ConfigureAwait(false);
         var signingPackage = new SigningPackage(commitments.Values.Append(own), _message);
 
         var ownShare = Threshold.Frost.Signing.Round2.Sign(signingPackage, nonces, _key.KeyPackage);
-        await _messenger.SendToAllAsync(others, Round2, FrostPayload.Wrap(FrostPayload.SignatureShare, ownShare.Serialize()), cancellationToken).ConfigureAwait(false);
+        await _messenger.SendToAllAsync(others, Round2, SessionPayload.Wrap(FrostPayload.SignatureShare, ownShare.Serialize()), cancellationToken).ConfigureAwait(false);
         var shares = await ReceiveAsync(Round2, others, FrostPayload.SignatureShare, body => SignatureShare.Deserialize(suite, body), s => s.Identifier, cancellationToken).ConfigureAwait(false);
 
         var signature = Aggregate.Run(signingPackage, [.. shares.Values.Append(ownShare)], _key.PublicKeyPackage);
@@ -85,7 +85,7 @@ public sealed class FrostSigningSession
         Dictionary<ParticipantId, T> parsed;
         try
         {
-            parsed = FrostPayload.ParseAll(messages, _key.ParticipantIdOf, kind, (_, body) => parse(body));
+            parsed = SessionPayload.ParseAll(messages, _key.ParticipantIdOf, kind, (_, body) => parse(body));
         }
         finally
         {

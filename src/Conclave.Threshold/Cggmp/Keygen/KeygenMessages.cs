@@ -49,7 +49,24 @@ public sealed class KeygenShareMessage : IProtocolMessage, IDisposable
     /// <inheritdoc />
     public int Round => 3;
 
+    /// <summary>The length of the share in bytes (a secp256k1 scalar: 32).</summary>
+    public int ShareLength => _share.Span.Length;
+
     internal ReadOnlySpan<byte> Share => _share.Span;
+
+    /// <summary>
+    /// Copies the secret share into <paramref name="destination"/> (exactly <see cref="ShareLength"/>
+    /// bytes), for a transport that encrypts it to the recipient; the caller wipes its copy.
+    /// </summary>
+    public void CopyShareTo(Span<byte> destination)
+    {
+        if (destination.Length != _share.Span.Length)
+        {
+            throw new ArgumentException($"The destination must have {_share.Span.Length} bytes.", nameof(destination));
+        }
+
+        _share.Span.CopyTo(destination);
+    }
 
     /// <summary>Wipes the share.</summary>
     public void Dispose() => _share.Dispose();

@@ -3,7 +3,7 @@ using Conclave.Threshold;
 namespace Conclave.Mpc.Sessions;
 
 /// <summary>Node id ↔ participant id: the ordinally sorted node list, participant i at index i - 1.</summary>
-internal static class FrostParticipants
+internal static class SessionParticipants
 {
     internal static List<string> Canonical(IEnumerable<string> nodeIds, string self, string paramName)
     {
