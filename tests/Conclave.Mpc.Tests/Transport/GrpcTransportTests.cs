@@ -138,6 +138,32 @@ public sealed class GrpcTransportTests
     }
 
     [Fact]
+    public async Task Envelopes_beyond_the_inbox_capacity_or_the_size_limit_are_dropped_and_counted()
+    {
+        await using var nodes = await GrpcTestNodes.CreateAsync(Abc);
+        var membership = nodes.Membership(Abc);
+        var a = await nodes.StartAsync("node-a", membership, options: new GrpcNodeHostOptions { InboxCapacity = 2, MaxEnvelopeBytes = 100 });
+        var b = await nodes.StartAsync("node-b", membership);
+        GrpcTestNodes.Connect(a, b);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await b.Transport.SendAsync("node-a", [(byte)i], TestContext.Current.CancellationToken);
+        }
+
+        await b.Transport.SendAsync("node-a", new byte[101], TestContext.Current.CancellationToken); // refused by node-a's limit
+        await a.Transport.SendAsync("node-b", new byte[101], TestContext.Current.CancellationToken); // refused by node-a's own limit before sending
+
+        Assert.Equal(3, a.InboxDrops);
+        Assert.Equal(1, b.SendFailures);
+        Assert.Equal(1, a.SendFailures);
+        Assert.Equal([0], await ReadAsync(a));
+        Assert.Equal([1], await ReadAsync(a));
+        Assert.False(a.Transport.Inbox.TryRead(out _));
+        Assert.False(b.Transport.Inbox.TryRead(out _));
+    }
+
+    [Fact]
     public async Task A_version_1_membership_without_pins_is_refused_at_start_with_a_clear_error()
     {
         await using var nodes = await GrpcTestNodes.CreateAsync("node-a", "node-b");
