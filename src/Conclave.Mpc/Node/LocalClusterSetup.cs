@@ -14,7 +14,8 @@ namespace Conclave.Mpc.Node;
 /// </summary>
 /// <remarks>
 /// Layout of the cluster directory (0700): <c>operator.key</c> (0600, the 32-byte raw Ed25519 seed),
-/// <c>membership.bin</c> (signed, see <see cref="ClusterMembership"/>; serial 1), <c>nodeK/</c> (data
+/// <c>membership.bin</c> (signed, see <see cref="ClusterMembership"/>; serial 1, version 2 with
+/// every node's TLS certificate pinned), <c>nodeK/</c> (data
 /// directories, 0700) and <c>nodeK.json</c> (configs, with paths relative to the cluster directory),
 /// for K = 1..n; node K listens on <c>127.0.0.1:(basePort + K)</c>. The operator key sits next to the
 /// nodes only because this is a local development cluster: in production it is kept offline and
@@ -153,7 +154,7 @@ public static class LocalClusterSetup
             var dataDirectory = Path.Combine(root, nodeId);
             using (var keys = await NodeKeyStore.CreateAsync(dataDirectory, nodeId, timeProvider, cancellationToken).ConfigureAwait(false))
             {
-                members.Add(new ClusterMember(keys.PublicIdentity, address));
+                members.Add(new ClusterMember(keys.PublicIdentity, address, keys.TlsCertificateSha256));
             }
 
             entries.Add(new LocalClusterNode(nodeId, address, dataDirectory, Path.Combine(root, nodeId + ".json")));

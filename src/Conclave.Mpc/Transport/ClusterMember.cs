@@ -11,6 +11,9 @@ namespace Conclave.Mpc.Transport;
 /// bracketed IPv6 address, and a port 1 to 65535 without leading zeros), for example
 /// <c>127.0.0.1:7101</c>, <c>[::1]:7101</c> or <c>node-a.example.internal:7101</c>; loopback
 /// addresses are written the same way. It is validated as text only: nothing is resolved or opened.
+/// Since membership format version 2 an entry also pins the SHA-256 of the node's TLS certificate
+/// (DER), which the gRPC transport requires of both ends of a connection; an entry read from a
+/// version 1 file has no pin.
 /// </summary>
 public sealed class ClusterMember : IEquatable<ClusterMember>
 {
@@ -19,9 +22,21 @@ public sealed class ClusterMember : IEquatable<ClusterMember>
 
     private static readonly SearchValues<char> DigitsAndDots = SearchValues.Create("0123456789.");
 
-    /// <summary>Creates an entry, validating the address.</summary>
+    /// <summary>Length of <see cref="TlsCertificateSha256"/> when present.</summary>
+    public const int TlsPinLength = 32;
+
+    private readonly byte[] _tlsCertificateSha256;
+
+    /// <summary>Creates an entry without a TLS pin, validating the address.</summary>
     /// <exception cref="ArgumentException">The address is not a valid <c>host:port</c> string.</exception>
     public ClusterMember(NodePublicIdentity identity, string address)
+        : this(identity, address, ReadOnlySpan<byte>.Empty)
+    {
+    }
+
+    /// <summary>Creates an entry pinning the node's TLS certificate by its SHA-256 (empty: no pin).</summary>
+    /// <exception cref="ArgumentException">The address is not a valid <c>host:port</c> string, or the pin is neither empty nor 32 bytes.</exception>
+    public ClusterMember(NodePublicIdentity identity, string address, ReadOnlySpan<byte> tlsCertificateSha256)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(address);
@@ -30,8 +45,14 @@ public sealed class ClusterMember : IEquatable<ClusterMember>
             throw new ArgumentException("An address is host:port (DNS name, IPv4, or [IPv6]; port 1-65535).", nameof(address));
         }
 
+        if (!tlsCertificateSha256.IsEmpty && tlsCertificateSha256.Length != TlsPinLength)
+        {
+            throw new ArgumentException($"A TLS pin is the {TlsPinLength}-byte SHA-256 of the certificate.", nameof(tlsCertificateSha256));
+        }
+
         Identity = identity;
         Address = address;
+        _tlsCertificateSha256 = tlsCertificateSha256.ToArray();
     }
 
     /// <summary>The node's public identity.</summary>
@@ -42,6 +63,12 @@ public sealed class ClusterMember : IEquatable<ClusterMember>
 
     /// <summary>The <c>host:port</c> the node listens on.</summary>
     public string Address { get; }
+
+    /// <summary>SHA-256 of the node's TLS certificate (DER), or empty when the entry has no pin (read from a version 1 file).</summary>
+    public ReadOnlyMemory<byte> TlsCertificateSha256 => _tlsCertificateSha256;
+
+    /// <summary>Whether the entry pins a TLS certificate.</summary>
+    public bool HasTlsPin => _tlsCertificateSha256.Length != 0;
 
     /// <summary>Equality by value.</summary>
     public static bool operator ==(ClusterMember? left, ClusterMember? right) => left is null ? right is null : left.Equals(right);
@@ -82,7 +109,8 @@ public sealed class ClusterMember : IEquatable<ClusterMember>
 
     /// <inheritdoc />
     public bool Equals(ClusterMember? other) =>
-        other is not null && Identity.Equals(other.Identity) && string.Equals(Address, other.Address, StringComparison.Ordinal);
+        other is not null && Identity.Equals(other.Identity) && string.Equals(Address, other.Address, StringComparison.Ordinal)
+        && _tlsCertificateSha256.AsSpan().SequenceEqual(other._tlsCertificateSha256);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is ClusterMember other && Equals(other);

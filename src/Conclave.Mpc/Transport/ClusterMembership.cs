@@ -11,24 +11,32 @@ namespace Conclave.Mpc.Transport;
 /// are only accepted from, and only sealed to, identities listed here.
 /// </summary>
 /// <remarks>
-/// <para>Canonical binary encoding (version 1), all integers big-endian:</para>
+/// <para>Canonical binary encoding, all integers big-endian:</para>
 /// <code>
-/// body   = "CNCM" ‖ version:u8 (=1) ‖ serial:u64 ‖ count:u16 (1..1024) ‖ entry × count
+/// body   = "CNCM" ‖ version:u8 (1 or 2) ‖ serial:u64 ‖ count:u16 (1..1024) ‖ entry × count
 /// entry  = idLen:u8 (1..32) ‖ id (ASCII [a-z0-9-]) ‖ ed25519Public[32] ‖ x25519Public[32]
+///          ‖ tlsSha256[32] (version 2 only)
 ///          ‖ addrLen:u8 (1..255) ‖ address (ASCII host:port)
 /// file   = body ‖ signature[64]
 /// signature = Ed25519(operatorKey, "conclave/membership/v1" ‖ body)
 /// </code>
+/// <para>Version 2 pins every member's TLS certificate (SHA-256 of its DER encoding); version 1
+/// pins none and still parses, but its members cannot be reached over the gRPC transport. A
+/// membership is encoded as version 2 when every member has a pin and as version 1 when none has;
+/// a mix is refused. The signature label is unchanged: the version byte is part of the signed body.</para>
 /// <para>Entries are in ascending ordinal order of node id; no two entries share an id, an
-/// Ed25519 key or an X25519 key. Because the encoding is a function of the validated content,
+/// Ed25519 key, an X25519 key or a TLS pin. Because the encoding is a function of the validated content,
 /// parsing then re-encoding gives back the same bytes. The parser verifies the signature before
 /// it reads anything else and refuses trailing bytes. <see cref="Serial"/> lets a deployment
 /// refuse a rollback to an older file; that check belongs to whoever stores the current serial.</para>
 /// </remarks>
 public sealed class ClusterMembership
 {
-    /// <summary>Current format version.</summary>
-    public const byte FormatVersion = 1;
+    /// <summary>Current format version (written when every member has a TLS pin).</summary>
+    public const byte FormatVersion = 2;
+
+    /// <summary>The first format version, without TLS pins (still read, and written for a membership without pins).</summary>
+    public const byte FormatVersionWithoutTlsPins = 1;
 
     /// <summary>Maximum number of members.</summary>
     public const int MaxMembers = 1024;
@@ -69,6 +77,9 @@ public sealed class ClusterMembership
     /// <summary>The configuration serial number (a newer file has a larger serial).</summary>
     public ulong Serial { get; }
 
+    /// <summary>Whether every member pins its TLS certificate (a version 2 membership).</summary>
+    public bool HasTlsPins => _members[0].HasTlsPin;
+
     /// <summary>The members in canonical order.</summary>
     public IReadOnlyList<ClusterMember> Members => _members;
 
@@ -92,13 +103,13 @@ public sealed class ClusterMembership
         var length = FixedHeaderLength;
         foreach (var m in _members)
         {
-            length += 1 + m.NodeId.Length + (2 * NodePublicIdentity.PublicKeyLength) + 1 + m.Address.Length;
+            length += 1 + m.NodeId.Length + (2 * NodePublicIdentity.PublicKeyLength) + m.TlsCertificateSha256.Length + 1 + m.Address.Length;
         }
 
         var body = new byte[length];
         var w = body.AsSpan();
         Magic.CopyTo(w);
-        w[4] = FormatVersion;
+        w[4] = HasTlsPins ? FormatVersion : FormatVersionWithoutTlsPins;
         BinaryPrimitives.WriteUInt64BigEndian(w[5..], Serial);
         BinaryPrimitives.WriteUInt16BigEndian(w[13..], checked((ushort)_members.Length));
         w = w[FixedHeaderLength..];
@@ -109,6 +120,8 @@ public sealed class ClusterMembership
             m.Identity.SigningPublicKey.CopyTo(w);
             m.Identity.AgreementPublicKey.CopyTo(w[NodePublicIdentity.PublicKeyLength..]);
             w = w[(2 * NodePublicIdentity.PublicKeyLength)..];
+            m.TlsCertificateSha256.Span.CopyTo(w);
+            w = w[m.TlsCertificateSha256.Length..];
             w[0] = (byte)m.Address.Length;
             w = w[(1 + Encoding.ASCII.GetBytes(m.Address, w[1..]))..];
         }
@@ -183,10 +196,13 @@ public sealed class ClusterMembership
             return MembershipError.Malformed;
         }
 
-        if (body[4] != FormatVersion)
+        var version = body[4];
+        if (version is not (FormatVersion or FormatVersionWithoutTlsPins))
         {
             return MembershipError.UnsupportedVersion;
         }
+
+        var pinLength = version == FormatVersion ? ClusterMember.TlsPinLength : 0;
 
         var serial = BinaryPrimitives.ReadUInt64BigEndian(body[5..]);
         int count = BinaryPrimitives.ReadUInt16BigEndian(body[13..]);
@@ -225,6 +241,13 @@ public sealed class ClusterMembership
             }
 
             r = r[64..];
+            if (r.Length < pinLength)
+            {
+                return MembershipError.Malformed;
+            }
+
+            var pin = r[..pinLength];
+            r = r[pinLength..];
             if (!TryReadAscii(ref r, ClusterMember.MaxAddressLength, out var address))
             {
                 return MembershipError.Malformed;
@@ -235,7 +258,7 @@ public sealed class ClusterMembership
                 return MembershipError.InvalidAddress;
             }
 
-            members[i] = new ClusterMember(identity, address);
+            members[i] = new ClusterMember(identity, address, pin);
         }
 
         if (!r.IsEmpty)
@@ -311,9 +334,15 @@ public sealed class ClusterMembership
         foreach (var m in members)
         {
             if (!keys.Add("s" + Convert.ToHexString(m.Identity.SigningPublicKey))
-                || !keys.Add("a" + Convert.ToHexString(m.Identity.AgreementPublicKey)))
+                || !keys.Add("a" + Convert.ToHexString(m.Identity.AgreementPublicKey))
+                || (m.HasTlsPin && !keys.Add("t" + Convert.ToHexString(m.TlsCertificateSha256.Span))))
             {
                 return MembershipError.DuplicateKey;
+            }
+
+            if (m.HasTlsPin != members[0].HasTlsPin)
+            {
+                return MembershipError.MixedTlsPins;
             }
         }
 

@@ -27,7 +27,7 @@ public enum MembershipError
     /// <summary>Two entries share a node id.</summary>
     DuplicateNodeId,
 
-    /// <summary>Two entries share a public key (signing or agreement).</summary>
+    /// <summary>Two entries share a public key (signing or agreement) or a TLS certificate pin.</summary>
     DuplicateKey,
 
     /// <summary>Entries are not in the canonical (ascending ordinal node id) order.</summary>
@@ -35,4 +35,7 @@ public enum MembershipError
 
     /// <summary>The membership lists no node.</summary>
     Empty,
+
+    /// <summary>Some entries pin a TLS certificate and others do not (only when building one; a file cannot express it).</summary>
+    MixedTlsPins,
 }

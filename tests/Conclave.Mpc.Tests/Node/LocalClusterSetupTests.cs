@@ -20,6 +20,7 @@ public sealed class LocalClusterSetupTests
         using var operatorKey = await LocalClusterSetup.ReadOperatorKeyAsync(Path.Combine(dir, "operator.key"), TestContext.Current.CancellationToken);
         var membership = ClusterMembership.Parse(await File.ReadAllBytesAsync(Path.Combine(dir, "membership.bin"), TestContext.Current.CancellationToken), operatorKey.PublicKey);
         Assert.Equal(1UL, membership.Serial);
+        Assert.True(membership.HasTlsPins);
         Assert.Equal(["node1", "node2", "node3"], membership.Members.Select(m => m.NodeId));
         Assert.Equal(["127.0.0.1:7201", "127.0.0.1:7202", "127.0.0.1:7203"], membership.Members.Select(m => m.Address));
 
@@ -27,6 +28,7 @@ public sealed class LocalClusterSetupTests
         {
             using var keys = await NodeKeyStore.OpenAsync(Path.Combine(dir, member.NodeId), TestContext.Current.CancellationToken);
             Assert.Equal(member.Identity, keys.PublicIdentity);
+            Assert.Equal(keys.TlsCertificateSha256.ToArray(), member.TlsCertificateSha256.ToArray());
 
             var config = await NodeConfig.LoadAsync(Path.Combine(dir, member.NodeId + ".json"), TestContext.Current.CancellationToken);
             config.Validate(requireLoopback: true);

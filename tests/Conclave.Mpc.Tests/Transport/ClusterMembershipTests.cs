@@ -162,6 +162,90 @@ public sealed class ClusterMembershipTests : IDisposable
         Assert.Equal(valid, ClusterMember.IsValidAddress(address));
     }
 
+    [Fact]
+    public void A_membership_without_tls_pins_is_written_and_read_as_version_1()
+    {
+        var parsed = ClusterMembership.Parse(_c.SignedMembership, _c.Operator.PublicKey);
+
+        Assert.Equal(ClusterMembership.FormatVersionWithoutTlsPins, _c.SignedMembership[4]);
+        Assert.False(parsed.HasTlsPins);
+        Assert.All(parsed.Members, m => Assert.False(m.HasTlsPin));
+        Assert.All(parsed.Members, m => Assert.True(m.TlsCertificateSha256.IsEmpty));
+    }
+
+    [Fact]
+    public void A_version_2_membership_round_trips_its_tls_pins_and_bytes()
+    {
+        var (membership, pins) = Pinned();
+        var file = membership.Sign(_c.Operator);
+
+        var parsed = ClusterMembership.Parse(file, _c.Operator.PublicKey);
+
+        Assert.Equal(ClusterMembership.FormatVersion, file[4]);
+        Assert.True(parsed.HasTlsPins);
+        Assert.Equal(pins, parsed.Members.Select(m => m.TlsCertificateSha256.ToArray()));
+        Assert.Equal(membership.Encode(), parsed.Encode());
+        Assert.Equal(file[..^64], parsed.Encode());
+        Assert.Equal(_c.SignedMembership.Length - 64 + (3 * 32), file.Length - 64); // one 32-byte pin per entry more than v1
+    }
+
+    [Fact]
+    public void A_version_2_membership_with_a_tampered_pin_is_refused_as_bad_signature()
+    {
+        var (membership, pins) = Pinned();
+        var file = membership.Sign(_c.Operator);
+        var at = file.AsSpan().IndexOf(pins[1]);
+        Assert.True(at > 0);
+        file[at + 7] ^= 0x01;
+
+        Assert.False(ClusterMembership.TryParse(file, _c.Operator.PublicKey, out _, out var error));
+        Assert.Equal(MembershipError.BadSignature, error);
+    }
+
+    [Fact]
+    public void A_version_2_body_relabelled_as_version_1_is_refused_even_when_signed()
+    {
+        var (membership, _) = Pinned();
+        var body = membership.Encode();
+        body[4] = 1;
+
+        Assert.False(ClusterMembership.TryParse(OperatorSigned(body), _c.Operator.PublicKey, out _, out var error));
+        Assert.NotEqual(MembershipError.None, error);
+        body[4] = 3;
+        Assert.Equal(MembershipError.UnsupportedVersion, Assert.Throws<MembershipException>(() => ClusterMembership.Parse(OperatorSigned(body), _c.Operator.PublicKey)).Error);
+    }
+
+    [Fact]
+    public void An_operator_signed_version_2_file_with_a_duplicate_pin_is_refused()
+    {
+        var (membership, pins) = Pinned();
+        var body = membership.Encode();
+        pins[0].CopyTo(body.AsSpan(body.AsSpan().IndexOf(pins[2])));
+
+        var e = Assert.Throws<MembershipException>(() => ClusterMembership.Parse(OperatorSigned(body), _c.Operator.PublicKey));
+        Assert.Equal(MembershipError.DuplicateKey, e.Error);
+    }
+
+    [Fact]
+    public void Building_a_membership_with_some_members_pinned_and_others_not_throws()
+    {
+        Assert.Throws<ArgumentException>(() => new ClusterMembership(1, [
+            new ClusterMember(_c.A.PublicIdentity, "127.0.0.1:1", new byte[32]),
+            new ClusterMember(_c.B.PublicIdentity, "127.0.0.1:2")]));
+        Assert.Throws<ArgumentException>(() => new ClusterMember(_c.A.PublicIdentity, "127.0.0.1:1", new byte[31]));
+    }
+
+    private (ClusterMembership Membership, byte[][] Pins) Pinned()
+    {
+        byte[][] pins = [System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)];
+        var membership = new ClusterMembership(1, [
+            new ClusterMember(_c.A.PublicIdentity, "127.0.0.1:7101", pins[0]),
+            new ClusterMember(_c.B.PublicIdentity, "127.0.0.1:7102", pins[1]),
+            new ClusterMember(_c.C.PublicIdentity, "127.0.0.1:7103", pins[2]),
+        ]);
+        return (membership, pins);
+    }
+
     private byte[] OperatorSigned(byte[] body)
     {
         // Independent of ClusterMembership.Sign: the documented label, then the body.
