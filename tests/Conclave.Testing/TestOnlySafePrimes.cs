@@ -19,6 +19,20 @@ public static class TestOnlySafePrimes
     public static GmpInteger Get(int index) => GmpInteger.FromBytes(Convert.FromHexString(Lines.Value[index]));
 
     /// <summary>A Paillier key N = p_i · p_j from primes <paramref name="i"/> and <paramref name="j"/> (2048 bits).</summary>
+    /// <summary>
+    /// A Paillier key source for nodes under test: each call builds a key from the next unused pair
+    /// of the 16 primes (8 keys, then it wraps around, so at most 8 parties may draw from one source).
+    /// </summary>
+    public static Func<CancellationToken, Task<PaillierSecretKey>> KeySource()
+    {
+        var next = -1;
+        return _ =>
+        {
+            var pair = Interlocked.Increment(ref next) % (Count / 2);
+            return Task.FromResult(CreateKey(2 * pair, (2 * pair) + 1));
+        };
+    }
+
     public static PaillierSecretKey CreateKey(int i, int j)
     {
         using var p = Get(i);

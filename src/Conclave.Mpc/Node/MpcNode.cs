@@ -75,6 +75,7 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
     public async Task PrepareAsync(SessionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ThrowIfStopped();
         request.Validate();
         if (!request.Parties.Contains(NodeId, StringComparer.Ordinal))
         {
@@ -214,6 +215,7 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
     /// <inheritdoc />
     public async Task<WalletInfo?> GetWalletAsync(string walletId, CancellationToken cancellationToken = default)
     {
+        ThrowIfStopped();
         if (!SessionRequest.IsValidWalletId(walletId))
         {
             throw MpcRequestException.Invalid("The wallet id is malformed.");
@@ -226,6 +228,7 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
     /// <inheritdoc />
     public async Task<NodeHealth> HealthAsync(CancellationToken cancellationToken = default)
     {
+        ThrowIfStopped();
         var wallets = await _store.ListCommittedWalletsAsync(cancellationToken).ConfigureAwait(false);
         return new NodeHealth(NodeId, wallets.Count, _prepared.Count + Volatile.Read(ref _running));
     }
@@ -262,6 +265,14 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
 
     /// <inheritdoc />
     public override string ToString() => $"MpcNode({NodeId})";
+
+    private void ThrowIfStopped()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            throw new MpcRequestException(MpcErrorCode.NoQuorum, $"Node {NodeId} is stopped.", [NodeId]);
+        }
+    }
 
     private async Task CheckKeygenAsync(SessionRequest request, SessionId session, CancellationToken cancellationToken)
     {
