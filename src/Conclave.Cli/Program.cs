@@ -15,6 +15,7 @@ public static class Program
         root.Subcommands.Add(SelfTestCommand.Create());
         root.Subcommands.Add(NodeCommand.Create());
         root.Subcommands.Add(ClusterCommand.Create());
+        root.Subcommands.Add(Up.UpCommand.Create());
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -20,9 +20,59 @@ internal static class NodeCommand
         init.Options.Add(id);
         init.Options.Add(dataDir);
         init.SetAction((parse, cancellationToken) => InitAsync(parse.GetRequiredValue(id), parse.GetRequiredValue(dataDir), Console.Out, Console.Error, cancellationToken));
+        var config = new Option<string>("--config") { Description = "The node's config file (see `conclave cluster init`).", Required = true };
+        var bridgePort = new Option<int?>("--bridge-port") { Description = "Also act as coordinator and serve the bridge API on 127.0.0.1 at this port (default: the config's bridgePort, else none)." };
+        bridgePort.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } p && p is < 1 or > 65535)
+            {
+                result.AddError("--bridge-port must be 1 to 65535.");
+            }
+        });
+        var run = new Command("run", "Run one MPC node: gRPC with mutual TLS on its listen address, its share store, and optionally the bridge API.");
+        run.Options.Add(config);
+        run.Options.Add(bridgePort);
+        run.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(config), parse.GetValue(bridgePort), Console.Out, Console.Error, cancellationToken));
         var command = new Command("node", "Set up and run an MPC node.");
         command.Subcommands.Add(init);
+        command.Subcommands.Add(run);
         return command;
+    }
+
+    /// <summary>
+    /// Runs the node until <paramref name="cancellationToken"/> fires (Ctrl-C, SIGTERM). Prints one
+    /// line <c>ready node1 grpc=127.0.0.1:7101[ bridge=http://127.0.0.1:6000]</c> once it serves.
+    /// </summary>
+    internal static async Task<int> RunAsync(string configPath, int? bridgePort, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        NodeServer server;
+        try
+        {
+            var config = await NodeConfig.LoadAsync(configPath, cancellationToken).ConfigureAwait(false);
+            server = await NodeServer.StartAsync(config, bridgePort, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (CliFailure.IsExpected(e))
+        {
+            await stderr.WriteLineAsync($"node run: {CliFailure.OneLine(e)}").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using (server.ConfigureAwait(false))
+        {
+            var bridge = server.Bridge is { } b ? $" bridge={b.Address.ToString().TrimEnd('/')}" : string.Empty;
+            await stdout.WriteLineAsync($"ready {server.Node.NodeId} grpc=127.0.0.1:{server.Host.Port}{bridge}").ConfigureAwait(false);
+            await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await stdout.WriteLineAsync($"stopping {server.Node.NodeId}").ConfigureAwait(false);
+            }
+        }
+
+        return 0;
     }
 
     internal static async Task<int> InitAsync(string id, string dataDirectory, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)

@@ -17,7 +17,7 @@ public sealed class Coordinator
 
     /// <summary>Creates a coordinator over <paramref name="nodes"/> (distinct ids).</summary>
     /// <param name="nodes">Every node of the cluster.</param>
-    /// <param name="probeTimeout">How long a health probe waits for a node (default 2 s).</param>
+    /// <param name="probeTimeout">How long a health probe waits for a node (default 5 s).</param>
     public Coordinator(IEnumerable<INodeControl> nodes, TimeSpan? probeTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
@@ -27,7 +27,7 @@ public sealed class Coordinator
             throw new ArgumentException("A cluster has at least two nodes.", nameof(nodes));
         }
 
-        _probeTimeout = probeTimeout ?? TimeSpan.FromSeconds(2);
+        _probeTimeout = probeTimeout ?? TimeSpan.FromSeconds(5);
     }
 
     /// <summary>The cluster's node ids, ordinal order.</summary>

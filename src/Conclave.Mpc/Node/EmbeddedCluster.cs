@@ -1,3 +1,4 @@
+using Conclave.Crypto.Paillier;
 using Conclave.Mpc.Coordination;
 using Conclave.Mpc.Transport;
 
@@ -17,9 +18,11 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     private readonly List<NodeRuntime> _runtimes;
     private readonly List<InMemoryTransport> _transports;
+    private readonly List<SafePrimePool> _pools;
 
-    private EmbeddedCluster(string directory, bool created, InMemoryNetwork network, List<NodeRuntime> runtimes, List<InMemoryTransport> transports, List<MpcNode> nodes)
+    private EmbeddedCluster(string directory, bool created, InMemoryNetwork network, List<NodeRuntime> runtimes, List<InMemoryTransport> transports, List<SafePrimePool> pools, List<MpcNode> nodes)
     {
+        _pools = pools;
         Network = network;
         Directory = directory;
         Created = created;
@@ -48,22 +51,15 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <param name="dataDirectory">The data directory (created 0700 if missing).</param>
     /// <param name="nodes">Nodes to create on first start (later starts use what exists).</param>
     /// <param name="options">Node tunables.</param>
+    /// <param name="usePrimePools">Whether each node takes its CGGMP21 Paillier primes from its own <see cref="NodePrimePool"/> (refilled in the background) instead of <paramref name="options"/>' source.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
-    public static async Task<EmbeddedCluster> StartAsync(string dataDirectory, int nodes = 3, MpcNodeOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<EmbeddedCluster> StartAsync(string dataDirectory, int nodes = 3, MpcNodeOptions? options = null, bool usePrimePools = false, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
-        var directory = Path.Combine(Path.GetFullPath(dataDirectory), ClusterDirectoryName);
-        var created = false;
-        if (!File.Exists(Path.Combine(directory, LocalClusterSetup.MembershipFileName)))
-        {
-            Internal.NodeFiles.EnsureOwnerOnlyDirectory(Path.GetFullPath(dataDirectory));
-            await LocalClusterSetup.CreateAsync(directory, nodes, cancellationToken: cancellationToken).ConfigureAwait(false);
-            created = true;
-        }
-
+        var (directory, created) = await EnsureAsync(dataDirectory, nodes, cancellationToken).ConfigureAwait(false);
         var configs = System.IO.Directory.GetFiles(directory, "node*.json").Order(StringComparer.Ordinal).ToList();
         var runtimes = new List<NodeRuntime>();
         var transports = new List<InMemoryTransport>();
+        var pools = new List<SafePrimePool>();
         var started = new List<MpcNode>();
         try
         {
@@ -75,7 +71,15 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 runtimes.Add(runtime);
                 var transport = network.Connect(config.NodeId);
                 transports.Add(transport);
-                started.Add(new MpcNode(runtime.Keys.Identity, runtime.Membership, runtime.Store, transport, options));
+                var nodeOptions = options ?? new MpcNodeOptions();
+                if (usePrimePools)
+                {
+                    var pool = NodePrimePool.Open(runtime);
+                    pools.Add(pool);
+                    nodeOptions = nodeOptions.Using(pool);
+                }
+
+                started.Add(new MpcNode(runtime.Keys.Identity, runtime.Membership, runtime.Store, transport, nodeOptions));
             }
 
             if (started.Count < LocalClusterSetup.MinNodes)
@@ -83,19 +87,37 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 throw new InvalidOperationException($"The cluster directory '{directory}' holds fewer than {LocalClusterSetup.MinNodes} node configs.");
             }
 
-            return new EmbeddedCluster(directory, created, network, runtimes, transports, started);
+            return new EmbeddedCluster(directory, created, network, runtimes, transports, pools, started);
         }
         catch
         {
-            await DisposeAllAsync(started, transports, runtimes).ConfigureAwait(false);
+            await DisposeAllAsync(started, transports, pools, runtimes).ConfigureAwait(false);
             throw;
         }
     }
 
-    /// <summary>Stops the nodes and closes their stores.</summary>
-    public ValueTask DisposeAsync() => DisposeAllAsync([.. Nodes], _transports, _runtimes);
+    /// <summary>
+    /// Writes the local cluster into <c>&lt;data-dir&gt;/mpc</c> unless it exists (the data directory
+    /// is created owner-only), and returns its directory and whether it was created now.
+    /// </summary>
+    public static async Task<(string Directory, bool Created)> EnsureAsync(string dataDirectory, int nodes = 3, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        var directory = Path.Combine(Path.GetFullPath(dataDirectory), ClusterDirectoryName);
+        if (File.Exists(Path.Combine(directory, LocalClusterSetup.MembershipFileName)))
+        {
+            return (directory, false);
+        }
 
-    private static async ValueTask DisposeAllAsync(List<MpcNode> nodes, List<InMemoryTransport> transports, List<NodeRuntime> runtimes)
+        Internal.NodeFiles.EnsureOwnerOnlyDirectory(Path.GetFullPath(dataDirectory));
+        await LocalClusterSetup.CreateAsync(directory, nodes, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return (directory, true);
+    }
+
+    /// <summary>Stops the nodes and closes their stores.</summary>
+    public ValueTask DisposeAsync() => DisposeAllAsync([.. Nodes], _transports, _pools, _runtimes);
+
+    private static async ValueTask DisposeAllAsync(List<MpcNode> nodes, List<InMemoryTransport> transports, List<SafePrimePool> pools, List<NodeRuntime> runtimes)
     {
         foreach (var node in nodes)
         {
@@ -103,6 +125,12 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         }
 
         transports.ForEach(t => t.Dispose());
+        foreach (var pool in pools)
+        {
+            await pool.DisposeAsync().ConfigureAwait(false);
+        }
+
+        pools.Clear();
         foreach (var runtime in runtimes)
         {
             await runtime.DisposeAsync().ConfigureAwait(false);

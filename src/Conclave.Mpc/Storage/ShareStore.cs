@@ -386,6 +386,18 @@ public sealed class ShareStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// Derives a 32-byte key for another of this node's encrypted files (for example its safe-prime
+    /// pool) from the node data key: HKDF-SHA256 with info <c>conclave/share-store/subkey/v1 ‖ node id ‖ label</c>.
+    /// The caller wipes <paramref name="destination"/>.
+    /// </summary>
+    public void DeriveSubkey(string label, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentException.ThrowIfNullOrEmpty(label);
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _dataKey.Span, destination, [], LengthPrefixed.Concat(["conclave/share-store/subkey/v1", NodeId, label], 0));
+    }
+
+    /// <summary>
     /// A presignature ledger in this node's database (its own connection; the caller disposes it).
     /// See <see cref="SqlitePresignatureLedger"/> for why it must live here.
     /// </summary>
