@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Conclave.Mpc.Coordination;
+using Conclave.Mpc.Node.Internal;
 using Conclave.Mpc.Sessions;
 using Conclave.Mpc.Storage;
 using Conclave.Mpc.Transport;
 using Conclave.Threshold;
 using Conclave.Threshold.Frost.Ciphersuites;
 using Conclave.Threshold.Frost.Keys;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Conclave.Mpc.Node;
 
@@ -33,6 +36,7 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
     private readonly ConcurrentDictionary<SessionId, PreparedSession> _prepared = new();
     private readonly Dictionary<string, PendingKeygen> _keygens = new(StringComparer.Ordinal);
     private readonly Lock _keygenLock = new();
+    private readonly ILogger _logger;
     private int _running;
 
     /// <summary>Starts the node: it begins receiving from <paramref name="transport"/> at once.</summary>
@@ -62,6 +66,8 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         _options = options ?? new MpcNodeOptions();
         _router = new SessionRouter(identity, membership, new EnvelopeOpener(identity, membership), transport, _options.TimeProvider);
         _ledger = store.OpenPresignatureLedger();
+        _logger = (ILogger?)_options.LoggerFactory?.CreateLogger<MpcNode>() ?? NullLogger.Instance;
+        _options.Metrics?.AddDropSource(identity.NodeId, () => _router.Opener.DropCounts);
         _receiveLoop = Task.Run(() => _router.RunAsync(_stop.Token));
     }
 
@@ -128,29 +134,47 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
 
         prepared.Expiry?.Dispose();
         Interlocked.Increment(ref _running);
+        var protocol = request.KeyType == KeyTypes.Ed25519 ? "frost" : "cggmp21";
+        var started = _options.TimeProvider.GetTimestamp();
+        var sessionText = session.ToString();
+        _options.Metrics?.Started(NodeId, protocol, request.Kind);
+        NodeLog.SessionStarted(_logger, NodeId, protocol, request.Kind, sessionText, request.WalletId, request.Parties);
+        prepared.Messenger.RoundObserver = (round, waited) => _options.Metrics?.RoundWaited(NodeId, protocol, round, waited);
         IReadOnlyList<string> participants = request.Parties;
         try
         {
             using var messenger = prepared.Messenger;
+            SessionOutcome outcome;
             if (request.Kind == SessionRequest.KeygenKind)
             {
-                return await RunKeygenAsync(request, messenger, cancellationToken).ConfigureAwait(false);
+                outcome = await RunKeygenAsync(request, messenger, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var wallet = await GetWalletAsync(request.WalletId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new MpcRequestException(MpcErrorCode.WalletNotFound, $"Node {NodeId} holds no wallet {request.WalletId}.");
+                participants = wallet.Parties; // protocol participant ids index the wallet's parties
+                outcome = await RunSignAsync(request, wallet, messenger, cancellationToken).ConfigureAwait(false);
             }
 
-            var wallet = await GetWalletAsync(request.WalletId, cancellationToken).ConfigureAwait(false)
-                ?? throw new MpcRequestException(MpcErrorCode.WalletNotFound, $"Node {NodeId} holds no wallet {request.WalletId}.");
-            participants = wallet.Parties; // protocol participant ids index the wallet's parties
-            return await RunSignAsync(request, wallet, messenger, cancellationToken).ConfigureAwait(false);
+            var elapsed = _options.TimeProvider.GetElapsedTime(started);
+            _options.Metrics?.Completed(NodeId, protocol, request.Kind, elapsed);
+            NodeLog.SessionCompleted(_logger, NodeId, protocol, request.Kind, sessionText, (long)elapsed.TotalMilliseconds);
+            return outcome;
         }
-        catch (Exception e) when (e is not MpcRequestException and not OperationCanceledException)
+        catch (Exception e)
         {
             ForgetKeygen(request, session);
-            throw Translate(e, participants);
-        }
-        catch
-        {
-            ForgetKeygen(request, session);
-            throw;
+            var failure = e as MpcRequestException ?? (e is OperationCanceledException ? null : Translate(e, participants));
+            var reason = failure is null ? "cancelled" : failure.TimedOutRound is not null ? "timeout" : MpcRequestException.CodeName(failure.Code);
+            _options.Metrics?.Aborted(NodeId, protocol, request.Kind, reason, _options.TimeProvider.GetElapsedTime(started));
+            NodeLog.SessionAborted(_logger, NodeId, protocol, request.Kind, sessionText, reason, failure?.Culprits ?? [], failure?.Message ?? "cancelled");
+            if (failure is null || ReferenceEquals(failure, e))
+            {
+                throw;
+            }
+
+            throw failure;
         }
         finally
         {
@@ -186,6 +210,7 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
 
         await _store.CommitAsync(request.WalletId, InitialKeyVersion, cancellationToken).ConfigureAwait(false);
         ForgetKeygen(request, session);
+        NodeLog.Committed(_logger, NodeId, request.WalletId);
     }
 
     /// <inheritdoc />

@@ -27,6 +27,12 @@ public sealed record MpcNodeOptions
     public Func<CancellationToken, Task<PaillierSecretKey>> PaillierKeySource { get; init; } =
         static cancellationToken => Task.Run(() => PaillierSecretKey.Generate(cancellationToken: cancellationToken), cancellationToken);
 
+    /// <summary>Where the node reports sessions, latencies and drops (null: not reported).</summary>
+    public Observability.MpcMetrics? Metrics { get; init; }
+
+    /// <summary>Logging (null: none). Logs carry session, wallet and node ids and reasons, never secrets.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
+
     /// <summary>The clock (tests substitute a fake one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

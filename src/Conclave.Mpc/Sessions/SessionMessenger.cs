@@ -35,6 +35,9 @@ public sealed class SessionMessenger : IDisposable
     /// <summary>The session.</summary>
     public SessionId Session { get; }
 
+    /// <summary>Told how long each <see cref="ReceiveRoundAsync"/> waited (round number, time); for metrics.</summary>
+    internal Action<int, TimeSpan>? RoundObserver { get; set; }
+
     /// <summary>This node's id.</summary>
     public string NodeId => _router.NodeId;
 
@@ -90,6 +93,7 @@ public sealed class SessionMessenger : IDisposable
             }
         }
 
+        var started = _router.TimeProvider.GetTimestamp();
         using var timeoutSource = new CancellationTokenSource(timeout, _router.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         try
@@ -111,6 +115,7 @@ public sealed class SessionMessenger : IDisposable
                 }
             }
 
+            RoundObserver?.Invoke(round, _router.TimeProvider.GetElapsedTime(started));
             return result;
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
