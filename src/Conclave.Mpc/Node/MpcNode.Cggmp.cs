@@ -47,7 +47,7 @@ public sealed partial class MpcNode
         return new SessionOutcome(NodeId, wallet.PublicKey, Convert.ToHexStringLower(compact), signature.RecoveryId);
     }
 
-    private static byte[] EncodeCggmpKey(CggmpCoreKeyShare share, CggmpAuxInfo auxInfo)
+    internal static byte[] EncodeCggmpKey(CggmpCoreKeyShare share, CggmpAuxInfo auxInfo)
     {
         var shareLength = share.SerializedLength;
         var blob = GC.AllocateArray<byte>(4 + 1 + 4 + shareLength + auxInfo.SerializedLength, pinned: true);
@@ -59,7 +59,7 @@ public sealed partial class MpcNode
         return blob;
     }
 
-    private static CggmpKeygenResult DecodeCggmpKey(ReadOnlySpan<byte> blob, IReadOnlyList<string> parties)
+    internal static CggmpKeygenResult DecodeCggmpKey(ReadOnlySpan<byte> blob, IReadOnlyList<string> parties)
     {
         if (blob.Length < 9 || !blob[..4].SequenceEqual(CggmpBlobMagic) || blob[4] != CggmpBlobVersion)
         {

@@ -124,11 +124,12 @@ public static class FrostKeyShareEncoding
             previous = id;
         }
 
-        var selfId = new ParticipantId(self);
-        if (self == 0 || !shares.TryGetValue(selfId, out var ownShare))
+        if (self == 0 || !shares.TryGetValue(new ParticipantId(self), out var ownShare))
         {
             throw Invalid($"the self id {self} is not in the participant list");
         }
+
+        var selfId = new ParticipantId(self);
 
         var secret = data[offset..];
         if (!group.IsCanonicalScalar(secret) || PrimeOrderGroup.IsZero(secret) || !group.MultiplyBase(secret).Equals(ownShare))
