@@ -52,7 +52,7 @@ public sealed class Coordinator
             WalletId = walletId,
             KeyType = keyType,
             Threshold = threshold,
-            Parties = [.. reachable.Take(totalParties)],
+            Parties = [.. reachable.Order(StringComparer.Ordinal).Take(totalParties)],
             ChainType = chainType,
             Nonce = SessionRequest.NewNonce(),
         };
