@@ -133,6 +133,8 @@ public sealed class BridgeApiTests(BridgeFixture fixture) : IClassFixture<Bridge
         { "/keygen", "[1,2]" },
         { "/keygen", "\"w\"" },
         { "/keygen", "null" },
+        { "/keygen", """{"walletID":"w9","walletID":"w8","keyType":"ed25519","threshold":2,"totalParties":3}""" },
+        { "/sign", """{"walletID":"sol-1","message":"00","message":"01"}""" },
         { "/keygen", """{"walletID":"w9","keyType":"ed25519","threshold":"2","totalParties":3}""" },
         { "/keygen", """{"walletID":"w9","keyType":"ed25519","threshold":2.5,"totalParties":3}""" },
         { "/keygen", """{"walletID":9,"keyType":"ed25519","threshold":2,"totalParties":3}""" },
@@ -202,6 +204,21 @@ public sealed class BridgeApiTests(BridgeFixture fixture) : IClassFixture<Bridge
 
         var (_, pubkey) = await Server.GetAsync($"/pubkey/{BridgeFixture.Ed25519Wallet}");
         Assert.Equal(fixture.Ed25519Keygen.Body["publicKey"]!.GetValue<string>(), pubkey["publicKey"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Concurrent_keygens_of_one_wallet_make_one_wallet_and_409s()
+    {
+        var json = """{"walletID":"race-1","keyType":"ed25519","threshold":2,"totalParties":3}""";
+        var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Server.PostAsync("/keygen", json)));
+        var created = Assert.Single(answers, a => a.Status == HttpStatusCode.OK);
+        foreach (var (status, body) in answers.Where(a => a.Status != HttpStatusCode.OK))
+        {
+            AssertError(status, body, HttpStatusCode.Conflict, "wallet_exists");
+        }
+
+        var (_, pubkey) = await Server.GetAsync("/pubkey/race-1");
+        Assert.Equal(created.Body["publicKey"]!.GetValue<string>(), pubkey["publicKey"]!.GetValue<string>());
     }
 
     [Theory]
