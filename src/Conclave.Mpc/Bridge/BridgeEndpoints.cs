@@ -18,6 +18,8 @@ public static class BridgeEndpoints
     /// <summary>Largest request body accepted (bytes).</summary>
     public const int MaxBodyBytes = 256 * 1024;
 
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
     /// <summary>Maps the bridge routes onto <paramref name="endpoints"/>, served by <paramref name="coordinator"/>.</summary>
     public static IEndpointRouteBuilder MapBridge(this IEndpointRouteBuilder endpoints, Coordinator coordinator, CancellationToken stopping = default)
     {
@@ -134,6 +136,12 @@ public static class BridgeEndpoints
             status = StatusCodes.Status413PayloadTooLarge;
             response = Error("payload_too_large", $"The request body is larger than {MaxBodyBytes} bytes.", []);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The API boundary: every answer is JSON, and an unexpected failure's own message stays out of it.
+            status = StatusCodes.Status500InternalServerError;
+            response = Error(MpcRequestException.CodeName(MpcErrorCode.Internal), "The request failed inside the bridge.", []);
+        }
 
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
@@ -162,11 +170,12 @@ public static class BridgeEndpoints
 
         try
         {
-            return JsonNode.Parse(buffer.ToArray()) as JsonObject ?? throw MpcRequestException.Invalid("The request body must be a JSON object.");
+            // A repeated property is ambiguous (which walletID is meant?), so it is malformed.
+            return JsonNode.Parse(buffer.ToArray(), documentOptions: StrictJson) as JsonObject ?? throw MpcRequestException.Invalid("The request body must be a JSON object.");
         }
         catch (JsonException)
         {
-            throw MpcRequestException.Invalid("The request body is not valid JSON.");
+            throw MpcRequestException.Invalid("The request body is not valid JSON (or repeats a property).");
         }
     }
 
