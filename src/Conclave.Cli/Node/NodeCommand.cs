@@ -45,11 +45,12 @@ internal static class NodeCommand
     /// </summary>
     internal static async Task<int> RunAsync(string configPath, int? bridgePort, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
+        using var logging = CliLogging.Create();
         NodeServer server;
         try
         {
             var config = await NodeConfig.LoadAsync(configPath, cancellationToken).ConfigureAwait(false);
-            server = await NodeServer.StartAsync(config, bridgePort, cancellationToken: cancellationToken).ConfigureAwait(false);
+            server = await NodeServer.StartAsync(config, bridgePort, new MpcNodeOptions { LoggerFactory = logging }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (CliFailure.IsExpected(e))
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Conclave.Mpc.Bridge;
 using Conclave.Mpc.Node;
+using Conclave.Mpc.Observability;
 
 namespace Conclave.Cli.Up;
 
@@ -40,10 +41,13 @@ internal static class UpCommand
 
     internal static async Task<int> RunEmbeddedAsync(string dataDirectory, int bridgePort, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
+        using var logging = CliLogging.Create();
+        var metrics = new MpcMetrics();
+        var options = new MpcNodeOptions { Metrics = metrics, LoggerFactory = logging };
         EmbeddedCluster cluster;
         try
         {
-            cluster = await EmbeddedCluster.StartAsync(dataDirectory, usePrimePools: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            cluster = await EmbeddedCluster.StartAsync(dataDirectory, options: options, usePrimePools: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (CliFailure.IsExpected(e))
         {
@@ -56,7 +60,7 @@ internal static class UpCommand
             BridgeHost bridge;
             try
             {
-                bridge = await BridgeHost.StartAsync(cluster.Coordinator, bridgePort, cancellationToken).ConfigureAwait(false);
+                bridge = await BridgeHost.StartAsync(cluster.Coordinator, bridgePort, metrics, cancellationToken).ConfigureAwait(false);
             }
             catch (IOException e)
             {
@@ -81,7 +85,7 @@ internal static class UpCommand
         var url = bridge.ToString().TrimEnd('/');
         await stdout.WriteLineAsync($"Conclave is up: {shape}.").ConfigureAwait(false);
         await stdout.WriteLineAsync($"  data       {dataDirectory}{(created ? "  (new: node keys and a software root key were created; development only)" : string.Empty)}").ConfigureAwait(false);
-        await stdout.WriteLineAsync($"  bridge API {url}  (POST /keygen, POST /sign, GET /pubkey/{{walletID}}, GET /health)").ConfigureAwait(false);
+        await stdout.WriteLineAsync($"  bridge API {url}  (POST /keygen, POST /sign, GET /pubkey/{{walletID}}, GET /health; metrics at {url}/metrics)").ConfigureAwait(false);
         await stdout.WriteLineAsync("Try:").ConfigureAwait(false);
         await stdout.WriteLineAsync($"  curl -s -X POST {url}/keygen -H 'content-type: application/json' -d '{{\"walletID\":\"demo\",\"keyType\":\"ed25519\",\"threshold\":2,\"totalParties\":3}}'").ConfigureAwait(false);
         await stdout.WriteLineAsync($"  curl -s -X POST {url}/sign -H 'content-type: application/json' -d '{{\"walletID\":\"demo\",\"message\":\"68656c6c6f\"}}'").ConfigureAwait(false);

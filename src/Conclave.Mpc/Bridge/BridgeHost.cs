@@ -1,11 +1,13 @@
 using System.Net;
 using Conclave.Mpc.Coordination;
+using Conclave.Mpc.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace Conclave.Mpc.Bridge;
 
@@ -31,9 +33,12 @@ public sealed class BridgeHost : IAsyncDisposable
     /// <summary>The base URL served, for example <c>http://127.0.0.1:6000</c>.</summary>
     public Uri Address { get; }
 
-    /// <summary>Starts serving <paramref name="coordinator"/> on 127.0.0.1:<paramref name="port"/> (0 picks a free port).</summary>
+    /// <summary>
+    /// Starts serving <paramref name="coordinator"/> on 127.0.0.1:<paramref name="port"/> (0 picks a free
+    /// port), with <c>GET /metrics</c> (Prometheus text format) when <paramref name="metrics"/> is given.
+    /// </summary>
     /// <exception cref="IOException">The port is taken.</exception>
-    public static async Task<BridgeHost> StartAsync(Coordinator coordinator, int port = DefaultPort, CancellationToken cancellationToken = default)
+    public static async Task<BridgeHost> StartAsync(Coordinator coordinator, int port = DefaultPort, MpcMetrics? metrics = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(coordinator);
         ArgumentOutOfRangeException.ThrowIfNegative(port);
@@ -49,11 +54,16 @@ public sealed class BridgeHost : IAsyncDisposable
         var app = builder.Build();
         var stopping = new CancellationTokenSource();
         app.MapBridge(coordinator, stopping.Token);
+        if (metrics is not null)
+        {
+            app.MapMetrics("/metrics", metrics.Registry);
+        }
+
         app.MapFallback(async context =>
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("{\"error\":{\"code\":\"not_found\",\"message\":\"No such endpoint: the bridge serves POST /keygen, POST /sign, GET /pubkey/{walletID} and GET /health.\"}}", context.RequestAborted).ConfigureAwait(false);
+            await context.Response.WriteAsync("{\"error\":{\"code\":\"not_found\",\"message\":\"No such endpoint: the bridge serves POST /keygen, POST /sign, GET /pubkey/{walletID} GET /health and GET /metrics.\"}}", context.RequestAborted).ConfigureAwait(false);
         });
         try
         {

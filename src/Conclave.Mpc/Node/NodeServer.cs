@@ -1,6 +1,7 @@
 using Conclave.Crypto.Paillier;
 using Conclave.Mpc.Bridge;
 using Conclave.Mpc.Coordination;
+using Conclave.Mpc.Observability;
 using Conclave.Mpc.Transport.Grpc;
 
 namespace Conclave.Mpc.Node;
@@ -60,19 +61,23 @@ public sealed class NodeServer : IAsyncDisposable
         {
             primes = NodePrimePool.Open(runtime, refill: usePrimePool);
             options ??= new MpcNodeOptions();
+            var metrics = options.Metrics ?? new MpcMetrics();
+            options = options with { Metrics = metrics };
             if (usePrimePool)
             {
                 options = options.Using(primes);
             }
 
             var handler = new NodeControlHandler();
-            host = await GrpcNodeHost.StartAsync(runtime.Keys, runtime.Membership, handler, new GrpcNodeHostOptions { ListenAddress = config.ListenAddress }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            host = await GrpcNodeHost.StartAsync(runtime.Keys, runtime.Membership, handler, new GrpcNodeHostOptions { ListenAddress = config.ListenAddress }, options.LoggerFactory, cancellationToken).ConfigureAwait(false);
+            var grpc = host;
+            metrics.AddTransportSource(config.NodeId, () => grpc.SendFailures, () => grpc.InboxDrops, () => grpc.RefusedClients);
             node = new MpcNode(runtime.Keys.Identity, runtime.Membership, runtime.Store, host.Transport, options);
             handler.Node = node;
             var members = runtime.Membership.Members.Select(m => m.NodeId == node.NodeId ? (INodeControl)node : new GrpcNodeClient(host, m.NodeId));
             var coordinator = new Coordinator(members);
             var port = bridgePort ?? config.BridgePort;
-            var bridge = port is { } p ? await BridgeHost.StartAsync(coordinator, p, cancellationToken).ConfigureAwait(false) : null;
+            var bridge = port is { } p ? await BridgeHost.StartAsync(coordinator, p, metrics, cancellationToken).ConfigureAwait(false) : null;
             return new NodeServer(runtime, primes, host, node, coordinator, bridge);
         }
         catch

@@ -20,6 +20,10 @@ public sealed class MpcMetrics
     private readonly Histogram _sessionSeconds;
     private readonly Histogram _roundSeconds;
     private readonly Counter _dropped;
+    private readonly Counter _sendFailures;
+    private readonly Counter _inboxDrops;
+    private readonly Counter _refusedClients;
+    private readonly List<(string Node, Func<long> SendFailures, Func<long> InboxDrops, Func<long> RefusedClients)> _transportSources = [];
     private readonly List<(string Node, Func<IReadOnlyDictionary<DropReason, long>> Counts)> _dropSources = [];
     private readonly Lock _lock = new();
 
@@ -35,6 +39,9 @@ public sealed class MpcMetrics
         _sessionSeconds = factory.CreateHistogram("conclave_session_duration_seconds", "Time a node spent running a session.", new HistogramConfiguration { LabelNames = session, Buckets = LatencyBuckets });
         _roundSeconds = factory.CreateHistogram("conclave_round_wait_seconds", "Time a node waited for one round's messages from the other parties.", new HistogramConfiguration { LabelNames = ["node", "protocol", "round"], Buckets = LatencyBuckets });
         _dropped = factory.CreateCounter("conclave_envelopes_dropped_total", "Envelopes a node refused, by reason (forged, replayed, out of window, foreign session, ...).", ["node", "reason"]);
+        _sendFailures = factory.CreateCounter("conclave_transport_send_failures_total", "Envelopes a node could not deliver to a peer (down, refused, timed out).", ["node"]);
+        _inboxDrops = factory.CreateCounter("conclave_transport_inbox_drops_total", "Envelopes a node received but dropped because its inbox was full.", ["node"]);
+        _refusedClients = factory.CreateCounter("conclave_transport_refused_clients_total", "TLS clients a node refused because their certificate is not pinned in the membership.", ["node"]);
         Registry.AddBeforeCollectCallback(CollectDrops);
     }
 
@@ -47,6 +54,15 @@ public sealed class MpcMetrics
         lock (_lock)
         {
             _dropSources.Add((nodeId, counts));
+        }
+    }
+
+    /// <summary>Reads a node's gRPC transport counters at each scrape.</summary>
+    public void AddTransportSource(string nodeId, Func<long> sendFailures, Func<long> inboxDrops, Func<long> refusedClients)
+    {
+        lock (_lock)
+        {
+            _transportSources.Add((nodeId, sendFailures, inboxDrops, refusedClients));
         }
     }
 
@@ -77,6 +93,13 @@ public sealed class MpcMetrics
                 {
                     _dropped.WithLabels(node, reason.ToString()).IncTo(count);
                 }
+            }
+
+            foreach (var (node, sendFailures, inboxDrops, refusedClients) in _transportSources)
+            {
+                _sendFailures.WithLabels(node).IncTo(sendFailures());
+                _inboxDrops.WithLabels(node).IncTo(inboxDrops());
+                _refusedClients.WithLabels(node).IncTo(refusedClients());
             }
         }
     }

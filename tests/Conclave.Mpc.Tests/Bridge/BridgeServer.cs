@@ -31,7 +31,7 @@ public sealed class BridgeServer : IAsyncDisposable
         var cluster = await EmbeddedCluster.StartAsync(dataDirectory, options: options, cancellationToken: cancellationToken);
         try
         {
-            var host = await BridgeHost.StartAsync(cluster.Coordinator, port: 0, cancellationToken);
+            var host = await BridgeHost.StartAsync(cluster.Coordinator, port: 0, options?.Metrics, cancellationToken);
             return new BridgeServer(cluster, host);
         }
         catch
