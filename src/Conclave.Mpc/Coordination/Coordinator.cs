@@ -83,7 +83,23 @@ public sealed class Coordinator
             throw new MpcRequestException(MpcErrorCode.ProtocolAbort, "The parties ended the keygen with different public keys; nothing was committed.", disagreeing.Count * 2 < outcomes.Count ? disagreeing : []);
         }
 
-        await Task.WhenAll(request.Parties.Select(p => _nodes[p].CommitAsync(request, cancellationToken))).ConfigureAwait(false);
+        var commits = request.Parties.Select(p => _nodes[p].CommitAsync(request, cancellationToken)).ToList();
+        try
+        {
+            await Task.WhenAll(commits).ConfigureAwait(false);
+        }
+        catch (Exception) when (commits.Any(c => c.IsCompletedSuccessfully))
+        {
+            // A party went away between its run and its commit. The wallet exists on the parties
+            // that committed (it signs if at least t of them are reachable); the others keep an
+            // unusable pending share. Say exactly that rather than pretend nothing happened.
+            var committed = request.Parties.Where((_, k) => commits[k].IsCompletedSuccessfully).ToList();
+            var missing = request.Parties.Where((_, k) => !commits[k].IsCompletedSuccessfully).ToList();
+            throw new MpcRequestException(
+                MpcErrorCode.NoQuorum,
+                $"Wallet {walletId} (public key {publicKey}) was committed on {string.Join(", ", committed)} but not on {string.Join(", ", missing)}, which did not confirm; it signs only with committed parties.",
+                missing);
+        }
         return new WalletInfo(walletId, keyType, publicKey, threshold, request.Parties, chainType, 1);
     }
 
