@@ -41,7 +41,7 @@ public sealed class GrpcFrostSessionTests
         try
         {
             var suite = Ed25519Sha512.Instance;
-            foreach (var (id, result) in await RunAsync(routers, ids, SessionId.Random(), m => new FrostKeygenSession(m, suite, ids, minSigners: 2, RoundTimeout).RunAsync(TestContext.Current.CancellationToken)))
+            foreach (var (id, result) in await GrpcTestNodes.RunSessionAsync(routers, ids, SessionId.Random(), m => new FrostKeygenSession(m, suite, ids, minSigners: 2, RoundTimeout).RunAsync(TestContext.Current.CancellationToken)))
             {
                 keys[id] = result;
             }
@@ -51,7 +51,7 @@ public sealed class GrpcFrostSessionTests
 
             var message = "pay 1 coin to bob over grpc"u8.ToArray();
             string[] signers = ["node-b", "node-c"];
-            var signatures = await RunAsync(routers, signers, SessionId.Random(), m => new FrostSigningSession(m, keys[m.NodeId], signers, message, RoundTimeout).RunAsync(TestContext.Current.CancellationToken));
+            var signatures = await GrpcTestNodes.RunSessionAsync(routers, signers, SessionId.Random(), m => new FrostSigningSession(m, keys[m.NodeId], signers, message, RoundTimeout).RunAsync(TestContext.Current.CancellationToken));
 
             Assert.Equal(signatures["node-b"], signatures["node-c"]);
             Assert.True(suite.Verify(publicKey, message, signatures["node-b"]));
@@ -69,24 +69,6 @@ public sealed class GrpcFrostSessionTests
             foreach (var loop in loops)
             {
                 await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
-            }
-        }
-    }
-
-    private static async Task<Dictionary<string, T>> RunAsync<T>(Dictionary<string, SessionRouter> routers, IEnumerable<string> nodeIds, SessionId session, Func<SessionMessenger, Task<T>> run)
-    {
-        var messengers = nodeIds.ToDictionary(id => id, id => routers[id].OpenSession(session), StringComparer.Ordinal);
-        try
-        {
-            var tasks = messengers.ToDictionary(kv => kv.Key, kv => Task.Run(() => run(kv.Value)), StringComparer.Ordinal);
-            await Task.WhenAll(tasks.Values);
-            return tasks.ToDictionary(kv => kv.Key, kv => kv.Value.Result, StringComparer.Ordinal);
-        }
-        finally
-        {
-            foreach (var m in messengers.Values)
-            {
-                m.Dispose();
             }
         }
     }

@@ -66,14 +66,14 @@ public sealed class GrpcManInTheMiddleTests
         try
         {
             var suite = Ed25519Sha512.Instance;
-            foreach (var (id, result) in await RunAsync(routers, ids, m => new FrostKeygenSession(m, suite, ids, 2, RoundTimeout).RunAsync(TestContext.Current.CancellationToken)))
+            foreach (var (id, result) in await GrpcTestNodes.RunSessionAsync(routers, ids, SessionId.Random(), m => new FrostKeygenSession(m, suite, ids, 2, RoundTimeout).RunAsync(TestContext.Current.CancellationToken)))
             {
                 keys[id] = result;
             }
 
             var message = "through a hostile relay"u8.ToArray();
             string[] signers = ["node-a", "node-b"];
-            var signatures = await RunAsync(routers, signers, m => new FrostSigningSession(m, keys[m.NodeId], signers, message, RoundTimeout).RunAsync(TestContext.Current.CancellationToken));
+            var signatures = await GrpcTestNodes.RunSessionAsync(routers, signers, SessionId.Random(), m => new FrostSigningSession(m, keys[m.NodeId], signers, message, RoundTimeout).RunAsync(TestContext.Current.CancellationToken));
             Assert.True(suite.Verify(keys["node-a"].PublicKeyPackage.SerializePublicKey(), message, signatures["node-b"]));
 
             var drops = routers["node-b"].Opener.DropCounts;
@@ -105,25 +105,6 @@ public sealed class GrpcManInTheMiddleTests
         Assert.True(at >= 0, "the sender id is in the header");
         to.CopyTo(copy.AsSpan(at));
         return copy;
-    }
-
-    private static async Task<Dictionary<string, T>> RunAsync<T>(Dictionary<string, SessionRouter> routers, IEnumerable<string> nodeIds, Func<SessionMessenger, Task<T>> run)
-    {
-        var session = SessionId.Random();
-        var messengers = nodeIds.ToDictionary(id => id, id => routers[id].OpenSession(session), StringComparer.Ordinal);
-        try
-        {
-            var tasks = messengers.ToDictionary(kv => kv.Key, kv => Task.Run(() => run(kv.Value)), StringComparer.Ordinal);
-            await Task.WhenAll(tasks.Values);
-            return tasks.ToDictionary(kv => kv.Key, kv => kv.Value.Result, StringComparer.Ordinal);
-        }
-        finally
-        {
-            foreach (var m in messengers.Values)
-            {
-                m.Dispose();
-            }
-        }
     }
 
     /// <summary>Sends, for each envelope, whatever the attacker function makes of it.</summary>

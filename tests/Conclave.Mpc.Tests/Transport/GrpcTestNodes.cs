@@ -1,7 +1,9 @@
 using Conclave.Mpc.Node;
+using Conclave.Mpc.Sessions;
 using Conclave.Mpc.Tests.Storage;
 using Conclave.Mpc.Transport;
 using Conclave.Mpc.Transport.Grpc;
+using Conclave.Threshold;
 using NSec.Cryptography;
 
 namespace Conclave.Mpc.Tests.Transport;
@@ -72,6 +74,25 @@ internal sealed class GrpcTestNodes : IAsyncDisposable
                 {
                     from.OverridePeerAddress(to.NodeId, $"127.0.0.1:{to.Port}");
                 }
+            }
+        }
+    }
+
+    /// <summary>Opens <paramref name="session"/> on each of <paramref name="nodeIds"/>, runs <paramref name="run"/> on each at once and returns every result.</summary>
+    public static async Task<Dictionary<string, T>> RunSessionAsync<T>(Dictionary<string, SessionRouter> routers, IEnumerable<string> nodeIds, SessionId session, Func<SessionMessenger, Task<T>> run)
+    {
+        var messengers = nodeIds.ToDictionary(id => id, id => routers[id].OpenSession(session), StringComparer.Ordinal);
+        try
+        {
+            var tasks = messengers.ToDictionary(kv => kv.Key, kv => Task.Run(() => run(kv.Value)), StringComparer.Ordinal);
+            await Task.WhenAll(tasks.Values);
+            return tasks.ToDictionary(kv => kv.Key, kv => kv.Value.Result, StringComparer.Ordinal);
+        }
+        finally
+        {
+            foreach (var m in messengers.Values)
+            {
+                m.Dispose();
             }
         }
     }
