@@ -29,10 +29,19 @@ internal static class NodeCommand
                 result.AddError("--bridge-port must be 1 to 65535.");
             }
         });
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Without --bridge-port: serve Prometheus /metrics on 127.0.0.1 at this port (a coordinator serves it on the bridge port)." };
+        metricsPort.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } p && p is < 1 or > 65535)
+            {
+                result.AddError("--metrics-port must be 1 to 65535.");
+            }
+        });
         var run = new Command("run", "Run one MPC node: gRPC with mutual TLS on its listen address, its share store, and optionally the bridge API.");
         run.Options.Add(config);
         run.Options.Add(bridgePort);
-        run.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(config), parse.GetValue(bridgePort), Console.Out, Console.Error, cancellationToken));
+        run.Options.Add(metricsPort);
+        run.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(config), parse.GetValue(bridgePort), parse.GetValue(metricsPort), Console.Out, Console.Error, cancellationToken));
         var command = new Command("node", "Set up and run an MPC node.");
         command.Subcommands.Add(init);
         command.Subcommands.Add(run);
@@ -43,14 +52,14 @@ internal static class NodeCommand
     /// Runs the node until <paramref name="cancellationToken"/> fires (Ctrl-C, SIGTERM). Prints one
     /// line <c>ready node1 grpc=127.0.0.1:7101[ bridge=http://127.0.0.1:6000]</c> once it serves.
     /// </summary>
-    internal static async Task<int> RunAsync(string configPath, int? bridgePort, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    internal static async Task<int> RunAsync(string configPath, int? bridgePort, int? metricsPort, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         using var logging = CliLogging.Create();
         NodeServer server;
         try
         {
             var config = await NodeConfig.LoadAsync(configPath, cancellationToken).ConfigureAwait(false);
-            server = await NodeServer.StartAsync(config, bridgePort, new MpcNodeOptions { LoggerFactory = logging }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            server = await NodeServer.StartAsync(config, bridgePort, new MpcNodeOptions { LoggerFactory = logging }, metricsPort: metricsPort, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (CliFailure.IsExpected(e))
         {
@@ -60,7 +69,7 @@ internal static class NodeCommand
 
         await using (server.ConfigureAwait(false))
         {
-            var bridge = server.Bridge is { } b ? $" bridge={b.Address.ToString().TrimEnd('/')}" : string.Empty;
+            var bridge = server.Bridge is { } b ? $" {(server.ServesBridge ? "bridge" : "metrics")}={b.Address.ToString().TrimEnd('/')}" : string.Empty;
             await stdout.WriteLineAsync($"ready {server.Node.NodeId} grpc=127.0.0.1:{server.Host.Port}{bridge}").ConfigureAwait(false);
             await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             try

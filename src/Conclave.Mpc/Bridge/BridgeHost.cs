@@ -38,9 +38,22 @@ public sealed class BridgeHost : IAsyncDisposable
     /// port), with <c>GET /metrics</c> (Prometheus text format) when <paramref name="metrics"/> is given.
     /// </summary>
     /// <exception cref="IOException">The port is taken.</exception>
-    public static async Task<BridgeHost> StartAsync(Coordinator coordinator, int port = DefaultPort, MpcMetrics? metrics = null, CancellationToken cancellationToken = default)
+    public static Task<BridgeHost> StartAsync(Coordinator coordinator, int port = DefaultPort, MpcMetrics? metrics = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(coordinator);
+        return StartCoreAsync(coordinator, metrics, port, cancellationToken);
+    }
+
+    /// <summary>Serves only <c>GET /metrics</c> on 127.0.0.1:<paramref name="port"/> (a node that is not a coordinator).</summary>
+    /// <exception cref="IOException">The port is taken.</exception>
+    public static Task<BridgeHost> StartMetricsOnlyAsync(MpcMetrics metrics, int port, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        return StartCoreAsync(null, metrics, port, cancellationToken);
+    }
+
+    private static async Task<BridgeHost> StartCoreAsync(Coordinator? coordinator, MpcMetrics? metrics, int port, CancellationToken cancellationToken)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
         var builder = WebApplication.CreateSlimBuilder();
@@ -53,17 +66,24 @@ public sealed class BridgeHost : IAsyncDisposable
         });
         var app = builder.Build();
         var stopping = new CancellationTokenSource();
-        app.MapBridge(coordinator, stopping.Token);
+        if (coordinator is not null)
+        {
+            app.MapBridge(coordinator, stopping.Token);
+        }
+
         if (metrics is not null)
         {
             app.MapMetrics("/metrics", metrics.Registry);
         }
 
+        var notFound = coordinator is not null
+            ? "{\"error\":{\"code\":\"not_found\",\"message\":\"No such endpoint: the bridge serves POST /keygen, POST /sign, GET /pubkey/{walletID}, GET /health and GET /metrics.\"}}"
+            : "{\"error\":{\"code\":\"not_found\",\"message\":\"No such endpoint: this node serves only GET /metrics.\"}}";
         app.MapFallback(async context =>
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("{\"error\":{\"code\":\"not_found\",\"message\":\"No such endpoint: the bridge serves POST /keygen, POST /sign, GET /pubkey/{walletID} GET /health and GET /metrics.\"}}", context.RequestAborted).ConfigureAwait(false);
+            await context.Response.WriteAsync(notFound, context.RequestAborted).ConfigureAwait(false);
         });
         try
         {

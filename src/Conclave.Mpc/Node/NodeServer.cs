@@ -37,8 +37,11 @@ public sealed class NodeServer : IAsyncDisposable
     /// <summary>A coordinator over every member (this node directly, the others over gRPC).</summary>
     public Coordinator Coordinator { get; }
 
-    /// <summary>The bridge API host, when a bridge port was given.</summary>
+    /// <summary>The bridge API host (with <c>/metrics</c>) when a bridge port was given, or the metrics-only host when a metrics port was.</summary>
     public BridgeHost? Bridge { get; }
+
+    /// <summary>Whether <see cref="Bridge"/> serves the bridge API (false: only <c>/metrics</c>, or no host).</summary>
+    public bool ServesBridge { get; private init; }
 
     /// <summary>Safe primes ready in the pool.</summary>
     public int PooledPrimes => _primes.Count;
@@ -49,7 +52,8 @@ public sealed class NodeServer : IAsyncDisposable
     /// <param name="options">Node tunables (its Paillier key source is replaced by the prime pool unless <paramref name="usePrimePool"/> is false).</param>
     /// <param name="usePrimePool">Whether CGGMP21 keygen takes its Paillier primes from the node's pool.</param>
     /// <param name="cancellationToken">Cancels starting.</param>
-    public static async Task<NodeServer> StartAsync(NodeConfig config, int? bridgePort = null, MpcNodeOptions? options = null, bool usePrimePool = true, CancellationToken cancellationToken = default)
+    /// <param name="metricsPort">When there is no bridge: serve only <c>/metrics</c> on 127.0.0.1 at this port.</param>
+    public static async Task<NodeServer> StartAsync(NodeConfig config, int? bridgePort = null, MpcNodeOptions? options = null, bool usePrimePool = true, int? metricsPort = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate(requireLoopback: true);
@@ -77,8 +81,10 @@ public sealed class NodeServer : IAsyncDisposable
             var members = runtime.Membership.Members.Select(m => m.NodeId == node.NodeId ? (INodeControl)node : new GrpcNodeClient(host, m.NodeId));
             var coordinator = new Coordinator(members);
             var port = bridgePort ?? config.BridgePort;
-            var bridge = port is { } p ? await BridgeHost.StartAsync(coordinator, p, metrics, cancellationToken).ConfigureAwait(false) : null;
-            return new NodeServer(runtime, primes, host, node, coordinator, bridge);
+            var bridge = port is { } p
+                ? await BridgeHost.StartAsync(coordinator, p, metrics, cancellationToken).ConfigureAwait(false)
+                : metricsPort is { } m ? await BridgeHost.StartMetricsOnlyAsync(metrics, m, cancellationToken).ConfigureAwait(false) : null;
+            return new NodeServer(runtime, primes, host, node, coordinator, bridge) { ServesBridge = port is not null };
         }
         catch
         {
