@@ -15,8 +15,9 @@ namespace Conclave.Mpc.Sessions;
 /// <remarks>
 /// <para>Participants are the node ids in ordinal order; participant i is the i-th of them
 /// (<see cref="FrostKeygenResult.Participants"/>). Every node must be given the same set.</para>
-/// <para>Round 1 is sent point to point without an echo round, so it assumes the sender does
-/// not equivocate (as the DKG's reliable-broadcast assumption; an echo check is a later step).</para>
+/// <para>Round 1 is sent point to point and followed by an echo round (each node sends every other
+/// the digests of the round-one packages it received), so a sender that equivocates is caught and
+/// named before any secret share is sent.</para>
 /// <para>A <see cref="ProtocolAbortException"/> from the DKG propagates unchanged; a missing
 /// message ends in a <see cref="SessionTimeoutException"/> naming the silent nodes.</para>
 /// </remarks>
@@ -24,6 +25,7 @@ public sealed class FrostKeygenSession
 {
     private const int Round1 = 1;
     private const int Round2 = 2;
+    private const int Round1Echo = 3;
 
     private readonly SessionMessenger _messenger;
     private readonly FrostCiphersuite _suite;
@@ -80,6 +82,7 @@ public sealed class FrostKeygenSession
                 DisposeAll(messages1.Values);
             }
 
+            await CheckRound1EchoAsync(others, IdOf, package1, received1, cancellationToken).ConfigureAwait(false);
             round1Secret = null; // part2 consumes it, also when it aborts
             var (secret2, packages) = FrostDkg.Part2(secret1, received1);
             round2Secret = secret2;
@@ -135,6 +138,58 @@ public sealed class FrostKeygenSession
         {
             round1Secret?.Dispose();
             round2Secret?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Reliable broadcast for round one (the DKG assumes it; RFC 9591 Appendix C and the FROST
+    /// paper's KeyGen require every participant to see the same commitments): each node sends every
+    /// other the SHA-256 of each round-one package as it received it (its own included), in
+    /// participant order, before any secret share leaves it. A digest at position k that differs
+    /// from this node's means participant k sent different packages to different nodes; every such
+    /// k is named (<see cref="AbortReason.Equivocation"/>), as the CGGMP21 state machines do.
+    /// </summary>
+    private async Task CheckRound1EchoAsync(List<string> others, Func<string, ParticipantId> idOf, Round1Package own, Dictionary<ParticipantId, Round1Package> received, CancellationToken cancellationToken)
+    {
+        var n = _participants.Count;
+        var self = idOf(_messenger.NodeId);
+        var view = new byte[n * SHA256.HashSizeInBytes];
+        for (var k = 0; k < n; k++)
+        {
+            var id = new ParticipantId((ushort)(k + 1));
+            var package = id == self ? own : received[id];
+            SHA256.HashData(package.Serialize(), view.AsSpan(k * SHA256.HashSizeInBytes, SHA256.HashSizeInBytes));
+        }
+
+        await _messenger.SendToAllAsync(others, Round1Echo, SessionPayload.Wrap(FrostPayload.DkgRound1Echo, view.ToArray()), cancellationToken).ConfigureAwait(false);
+        var messages = await _messenger.ReceiveRoundAsync(Round1Echo, others, _roundTimeout, cancellationToken).ConfigureAwait(false);
+        Dictionary<ParticipantId, byte[]> echoes;
+        try
+        {
+            echoes = SessionPayload.ParseAll(messages, idOf, FrostPayload.DkgRound1Echo, (_, body) =>
+                body.Length == view.Length ? body.ToArray() : throw new FormatException($"an echo holds {n} digests of 32 bytes, not {body.Length} bytes"));
+        }
+        finally
+        {
+            DisposeAll(messages.Values);
+        }
+
+        var equivocators = new SortedSet<ParticipantId>();
+        foreach (var echo in echoes.Values)
+        {
+            for (var k = 0; k < n; k++)
+            {
+                var slot = new Range(k * SHA256.HashSizeInBytes, (k + 1) * SHA256.HashSizeInBytes);
+                if (!CryptographicOperations.FixedTimeEquals(echo.AsSpan(slot), view.AsSpan(slot)))
+                {
+                    equivocators.Add(new ParticipantId((ushort)(k + 1)));
+                }
+            }
+        }
+
+        if (equivocators.Count > 0)
+        {
+            throw new ProtocolAbortException(AbortReason.Equivocation, [.. equivocators], "participants received different round-one packages");
         }
     }
 

@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using Conclave.Mpc.Sessions;
 using Conclave.Mpc.Transport;
 using Conclave.Threshold;
 using Conclave.Threshold.Frost.Ciphersuites;
+using Conclave.Threshold.Frost.Keys.Dkg;
 
 namespace Conclave.Mpc.Tests.Sessions;
 
@@ -149,6 +151,46 @@ public sealed class FrostSessionTests
         }
 
         return keys;
+    }
+
+    [Fact]
+    public async Task A_dealer_that_sends_different_round_one_packages_is_named_by_the_echo_before_any_share_is_sent()
+    {
+        var suite = Ed25519Sha512.Instance;
+        await using var nodes = new SessionTestNodes();
+        var ct = TestContext.Current.CancellationToken;
+
+        // node-c equivocates: one round-one package to node-a, another to node-b, then tells each an
+        // echo that matches what that node saw, so only the honest nodes' echoes expose it.
+        async Task<FrostKeygenResult> Equivocate(SessionMessenger m)
+        {
+            var (secretA, toA) = FrostDkg.Part1(suite, new ParticipantId(3), 3, 2, m.Session.Bytes);
+            var (secretB, toB) = FrostDkg.Part1(suite, new ParticipantId(3), 3, 2, m.Session.Bytes);
+            secretA.Dispose();
+            secretB.Dispose();
+            await m.SendAsync("node-a", 1, SessionPayload.Wrap(FrostPayload.DkgRound1, toA.Serialize()), ct);
+            await m.SendAsync("node-b", 1, SessionPayload.Wrap(FrostPayload.DkgRound1, toB.Serialize()), ct);
+            var received = await m.ReceiveRoundAsync(1, ["node-a", "node-b"], RoundTimeout, ct);
+            var fromA = Round1Package.Deserialize(suite, received["node-a"].Payload.Span[1..]).Serialize();
+            var fromB = Round1Package.Deserialize(suite, received["node-b"].Payload.Span[1..]).Serialize();
+            byte[] View(Round1Package mine) => [.. SHA256.HashData(fromA), .. SHA256.HashData(fromB), .. SHA256.HashData(mine.Serialize())];
+            await m.SendAsync("node-a", 3, SessionPayload.Wrap(FrostPayload.DkgRound1Echo, View(toA)), ct);
+            await m.SendAsync("node-b", 3, SessionPayload.Wrap(FrostPayload.DkgRound1Echo, View(toB)), ct);
+            var shares = await m.ReceiveRoundAsync(2, ["node-a", "node-b"], RoundTimeout, ct); // never arrive
+            throw new InvalidOperationException($"node-c received {shares.Count} secret shares");
+        }
+
+        var outcome = await nodes.RunOnAsync(nodes.NodeIds, nodes.Cluster.Session, m => m.NodeId == "node-c" ? Equivocate(m) : Keygen(m, suite, nodes.NodeIds));
+
+        foreach (var honest in new[] { "node-a", "node-b" })
+        {
+            var abort = await Assert.ThrowsAsync<ProtocolAbortException>(() => outcome[honest]);
+            Assert.Equal(AbortReason.Equivocation, abort.Reason);
+            Assert.Equal([new ParticipantId(3)], abort.Culprits);
+        }
+
+        var cheater = await Assert.ThrowsAsync<SessionTimeoutException>(() => outcome["node-c"]);
+        Assert.Equal(2, cheater.Round); // the honest nodes stopped before sending their secret shares
     }
 
     private static Task<FrostKeygenResult> Keygen(SessionMessenger messenger, FrostCiphersuite suite, IReadOnlyList<string> participants) =>
