@@ -236,14 +236,28 @@ public sealed class Coordinator
             throw MostRelevant(prepares);
         }
 
+        // The first party to fail (a node killed mid-session fails at once as unreachable) aborts the
+        // session everywhere, so the others stop now rather than at their round timeouts (minutes for keygen).
         var runs = parties.Select(n => n.RunAsync(request, cancellationToken)).ToList();
+        var pending = new List<Task>(runs);
+        var aborted = false;
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending).ConfigureAwait(false);
+            pending.Remove(done);
+            if (!done.IsCompletedSuccessfully && !aborted)
+            {
+                aborted = true;
+                await AbortAllAsync(request).ConfigureAwait(false);
+            }
+        }
+
         try
         {
             return [.. await Task.WhenAll(runs).ConfigureAwait(false)];
         }
         catch
         {
-            await AbortAllAsync(request).ConfigureAwait(false);
             var failures = runs.Where(r => r.IsFaulted).Select(r => r.Exception!.GetBaseException()).ToList();
             var culprits = Blame(failures.OfType<MpcRequestException>().ToList());
             cancellationToken.ThrowIfCancellationRequested();

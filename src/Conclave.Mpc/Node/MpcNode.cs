@@ -31,6 +31,7 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiveLoop;
     private readonly ConcurrentDictionary<SessionId, PreparedSession> _prepared = new();
+    private readonly ConcurrentDictionary<SessionId, CancellationTokenSource> _runs = new();
     private readonly Dictionary<string, PendingKeygen> _keygens = new(StringComparer.Ordinal);
     private readonly Lock _keygenLock = new();
     private int _running;
@@ -129,18 +130,25 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         prepared.Expiry?.Dispose();
         Interlocked.Increment(ref _running);
         IReadOnlyList<string> participants = request.Parties;
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _runs[session] = run; // AbortAsync ends a running session at once instead of leaving it to its round timeouts
         try
         {
             using var messenger = prepared.Messenger;
             if (request.Kind == SessionRequest.KeygenKind)
             {
-                return await RunKeygenAsync(request, messenger, cancellationToken).ConfigureAwait(false);
+                return await RunKeygenAsync(request, messenger, run.Token).ConfigureAwait(false);
             }
 
-            var wallet = await GetWalletAsync(request.WalletId, cancellationToken).ConfigureAwait(false)
+            var wallet = await GetWalletAsync(request.WalletId, run.Token).ConfigureAwait(false)
                 ?? throw new MpcRequestException(MpcErrorCode.WalletNotFound, $"Node {NodeId} holds no wallet {request.WalletId}.");
             participants = wallet.Parties; // protocol participant ids index the wallet's parties
-            return await RunSignAsync(request, wallet, messenger, cancellationToken).ConfigureAwait(false);
+            return await RunSignAsync(request, wallet, messenger, run.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (run.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            ForgetKeygen(request, session);
+            throw new MpcRequestException(MpcErrorCode.ProtocolAbort, $"Node {NodeId}: session {session} was aborted by the coordinator.");
         }
         catch (Exception e) when (e is not MpcRequestException and not OperationCanceledException)
         {
@@ -154,6 +162,7 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         }
         finally
         {
+            _runs.TryRemove(session, out _);
             Interlocked.Decrement(ref _running);
         }
     }
@@ -196,6 +205,18 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         if (_prepared.TryRemove(session, out var prepared))
         {
             prepared.Close();
+        }
+
+        if (_runs.TryGetValue(session, out var run))
+        {
+            try
+            {
+                await run.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // the run ended meanwhile
+            }
         }
 
         bool discard;
