@@ -236,8 +236,9 @@ public sealed class Coordinator
             throw MostRelevant(prepares);
         }
 
-        // The first party to fail (a node killed mid-session fails at once as unreachable) aborts the
-        // session everywhere, so the others stop now rather than at their round timeouts (minutes for keygen).
+        // A party found unreachable (a node killed mid-session) aborts the session everywhere at once,
+        // so the others stop now rather than at their round timeouts (minutes for keygen). Other
+        // failures (checks, timeouts) wait for every party's report: blame compares them all.
         var runs = parties.Select(n => n.RunAsync(request, cancellationToken)).ToList();
         var pending = new List<Task>(runs);
         var aborted = false;
@@ -245,7 +246,7 @@ public sealed class Coordinator
         {
             var done = await Task.WhenAny(pending).ConfigureAwait(false);
             pending.Remove(done);
-            if (!done.IsCompletedSuccessfully && !aborted)
+            if (!aborted && done.Exception?.GetBaseException() is MpcRequestException { Code: MpcErrorCode.NoQuorum, TimedOutRound: null })
             {
                 aborted = true;
                 await AbortAllAsync(request).ConfigureAwait(false);
@@ -258,6 +259,11 @@ public sealed class Coordinator
         }
         catch
         {
+            if (!aborted)
+            {
+                await AbortAllAsync(request).ConfigureAwait(false);
+            }
+
             var failures = runs.Where(r => r.IsFaulted).Select(r => r.Exception!.GetBaseException()).ToList();
             var culprits = Blame(failures.OfType<MpcRequestException>().ToList());
             cancellationToken.ThrowIfCancellationRequested();
