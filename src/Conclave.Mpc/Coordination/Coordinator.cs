@@ -252,14 +252,34 @@ public sealed class Coordinator
             throw MostRelevant(prepares);
         }
 
+        // A party found unreachable (a node killed mid-session) aborts the session everywhere at once,
+        // so the others stop now rather than at their round timeouts (minutes for keygen). Other
+        // failures (checks, timeouts) wait for every party's report: blame compares them all.
         var runs = parties.Select(n => n.RunAsync(request, cancellationToken)).ToList();
+        var pending = new List<Task>(runs);
+        var aborted = false;
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending).ConfigureAwait(false);
+            pending.Remove(done);
+            if (!aborted && done.Exception?.GetBaseException() is MpcRequestException { Code: MpcErrorCode.NoQuorum, TimedOutRound: null })
+            {
+                aborted = true;
+                await AbortAllAsync(request).ConfigureAwait(false);
+            }
+        }
+
         try
         {
             return [.. await Task.WhenAll(runs).ConfigureAwait(false)];
         }
         catch
         {
-            await AbortAllAsync(request).ConfigureAwait(false);
+            if (!aborted)
+            {
+                await AbortAllAsync(request).ConfigureAwait(false);
+            }
+
             var failures = runs.Where(r => r.IsFaulted).Select(r => r.Exception!.GetBaseException()).ToList();
             var culprits = Blame(failures.OfType<MpcRequestException>().ToList());
             cancellationToken.ThrowIfCancellationRequested();

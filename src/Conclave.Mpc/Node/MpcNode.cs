@@ -34,6 +34,7 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiveLoop;
     private readonly ConcurrentDictionary<SessionId, PreparedSession> _prepared = new();
+    private readonly ConcurrentDictionary<SessionId, CancellationTokenSource> _runs = new();
     private readonly Dictionary<string, PendingKeygen> _keygens = new(StringComparer.Ordinal);
     private readonly Lock _keygenLock = new();
     private readonly ILogger _logger;
@@ -141,20 +142,22 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         NodeLog.SessionStarted(_logger, NodeId, protocol, request.Kind, sessionText, request.WalletId, request.Parties);
         prepared.Messenger.RoundObserver = (round, waited) => _options.Metrics?.RoundWaited(NodeId, protocol, round, waited);
         IReadOnlyList<string> participants = request.Parties;
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _runs[session] = run; // AbortAsync ends a running session at once instead of leaving it to its round timeouts
         try
         {
             using var messenger = prepared.Messenger;
             SessionOutcome outcome;
             if (request.Kind == SessionRequest.KeygenKind)
             {
-                outcome = await RunKeygenAsync(request, messenger, cancellationToken).ConfigureAwait(false);
+                outcome = await RunKeygenAsync(request, messenger, run.Token).ConfigureAwait(false);
             }
             else
             {
-                var wallet = await GetWalletAsync(request.WalletId, cancellationToken).ConfigureAwait(false)
+                var wallet = await GetWalletAsync(request.WalletId, run.Token).ConfigureAwait(false)
                     ?? throw new MpcRequestException(MpcErrorCode.WalletNotFound, $"Node {NodeId} holds no wallet {request.WalletId}.");
                 participants = wallet.Parties; // protocol participant ids index the wallet's parties
-                outcome = await RunSignAsync(request, wallet, messenger, cancellationToken).ConfigureAwait(false);
+                outcome = await RunSignAsync(request, wallet, messenger, run.Token).ConfigureAwait(false);
             }
 
             var elapsed = _options.TimeProvider.GetElapsedTime(started);
@@ -165,7 +168,13 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         catch (Exception e)
         {
             ForgetKeygen(request, session);
-            var failure = e as MpcRequestException ?? (e is OperationCanceledException ? null : Translate(e, participants));
+            var failure = e as MpcRequestException ?? e switch
+            {
+                OperationCanceledException when run.IsCancellationRequested && !cancellationToken.IsCancellationRequested =>
+                    new MpcRequestException(MpcErrorCode.ProtocolAbort, $"Node {NodeId}: session {session} was aborted by the coordinator."),
+                OperationCanceledException => null,
+                _ => Translate(e, participants),
+            };
             var reason = failure is null ? "cancelled" : failure.TimedOutRound is not null ? "timeout" : MpcRequestException.CodeName(failure.Code);
             _options.Metrics?.Aborted(NodeId, protocol, request.Kind, reason, _options.TimeProvider.GetElapsedTime(started));
             NodeLog.SessionAborted(_logger, NodeId, protocol, request.Kind, sessionText, reason, failure?.Culprits ?? [], failure?.Message ?? "cancelled");
@@ -178,6 +187,7 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         }
         finally
         {
+            _runs.TryRemove(session, out _);
             Interlocked.Decrement(ref _running);
         }
     }
@@ -221,6 +231,18 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         if (_prepared.TryRemove(session, out var prepared))
         {
             prepared.Close();
+        }
+
+        if (_runs.TryGetValue(session, out var run))
+        {
+            try
+            {
+                await run.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // the run ended meanwhile
+            }
         }
 
         bool discard;
@@ -411,6 +433,8 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
                 {
                     TimedOutRound = timeout.Round,
                 };
+            case Grpc.Core.RpcException rpc:
+                return new MpcRequestException(MpcErrorCode.NoQuorum, $"Node {NodeId} lost its connection to a peer ({rpc.StatusCode}).");
             default:
                 return new MpcRequestException($"Node {NodeId} failed: {e.GetType().Name}: {e.Message}", e);
         }
