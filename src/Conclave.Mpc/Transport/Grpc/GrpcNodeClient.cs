@@ -87,13 +87,15 @@ public sealed class GrpcNodeClient : INodeControl
         {
             reply = await _host.CallAsync(NodeId, method, body, timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled && !cancellationToken.IsCancellationRequested)
+        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.PermissionDenied or StatusCode.Unimplemented)
         {
-            throw Unreachable(e.StatusCode == StatusCode.DeadlineExceeded ? $"did not answer {method} within {timeout.TotalSeconds:0} s" : "is unreachable");
+            throw new MpcRequestException(MpcErrorCode.Internal, $"Node {NodeId} refused the control call {method} ({e.StatusCode}).");
         }
-        catch (RpcException e)
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new MpcRequestException(MpcErrorCode.Internal, $"Node {NodeId} failed the control call {method}: {e.Status.Detail}");
+            // Unavailable, DeadlineExceeded, a stream reset when the peer dies mid-call (Internal,
+            // Unknown, Aborted, Cancelled): the node is gone as far as this session is concerned.
+            throw Unreachable(e.StatusCode == StatusCode.DeadlineExceeded ? $"did not answer {method} within {timeout.TotalSeconds:0} s" : $"is unreachable ({e.StatusCode})");
         }
         catch (ObjectDisposedException)
         {
