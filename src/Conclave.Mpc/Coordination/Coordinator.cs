@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Conclave.Crypto.Signatures;
 
 namespace Conclave.Mpc.Coordination;
@@ -10,15 +11,33 @@ namespace Conclave.Mpc.Coordination;
 /// valid signer set that leaves out the parties blamed, when one exists and the caller did not
 /// name the signers.
 /// </summary>
+/// <remarks>
+/// Sign requests reuse the last reachability probe and wallet lookup for up to
+/// <see cref="MaxRecentLifetime"/> (one second); any failed request forgets both, and a request
+/// that failed for lack of reachable signers while relying on them is tried once more with fresh
+/// probes. Keygen, wallet lookups and <see cref="HealthAsync"/> always probe. The nodes check
+/// every request against their own stored wallet regardless.
+/// </remarks>
 public sealed class Coordinator
 {
+    /// <summary>The longest a sign request reuses an earlier probe or wallet lookup.</summary>
+    public static readonly TimeSpan MaxRecentLifetime = TimeSpan.FromSeconds(1);
+
+    private const int MaxRecentWallets = 1024;
+
     private readonly Dictionary<string, INodeControl> _nodes;
     private readonly TimeSpan _probeTimeout;
+    private readonly TimeSpan _recentLifetime;
+    private readonly TimeProvider _timeProvider;
+    private readonly ConcurrentDictionary<string, Recent<WalletInfo>> _recentWallets = new(StringComparer.Ordinal);
+    private Recent<Task<HashSet<string>>>? _recentProbe;
 
     /// <summary>Creates a coordinator over <paramref name="nodes"/> (distinct ids).</summary>
     /// <param name="nodes">Every node of the cluster.</param>
     /// <param name="probeTimeout">How long a health probe waits for a node (default 5 s).</param>
-    public Coordinator(IEnumerable<INodeControl> nodes, TimeSpan? probeTimeout = null)
+    /// <param name="recentLifetime">How long a sign request may reuse a probe or wallet lookup (default and at most <see cref="MaxRecentLifetime"/>; zero: never).</param>
+    /// <param name="timeProvider">The clock for <paramref name="recentLifetime"/>.</param>
+    public Coordinator(IEnumerable<INodeControl> nodes, TimeSpan? probeTimeout = null, TimeSpan? recentLifetime = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         _nodes = nodes.ToDictionary(n => n.NodeId, StringComparer.Ordinal);
@@ -28,6 +47,13 @@ public sealed class Coordinator
         }
 
         _probeTimeout = probeTimeout ?? TimeSpan.FromSeconds(5);
+        _recentLifetime = recentLifetime ?? MaxRecentLifetime;
+        if (_recentLifetime < TimeSpan.Zero || _recentLifetime > MaxRecentLifetime)
+        {
+            throw new ArgumentOutOfRangeException(nameof(recentLifetime), $"Between zero and {MaxRecentLifetime.TotalSeconds} s.");
+        }
+
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>The cluster's node ids, ordinal order.</summary>
@@ -116,8 +142,33 @@ public sealed class Coordinator
             throw MpcRequestException.Invalid("walletID is missing or malformed.");
         }
 
-        var reachable = await ReachableAsync(cancellationToken).ConfigureAwait(false);
-        var wallet = await FindWalletAsync(walletId, reachable, cancellationToken).ConfigureAwait(false);
+        var reusing = IsRecent(Volatile.Read(ref _recentProbe));
+        try
+        {
+            return await SignCoreAsync(walletId, messageHex, messageHashHex, signers, fresh: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MpcRequestException e) when (reusing && e.Code == MpcErrorCode.NoQuorum && !cancellationToken.IsCancellationRequested)
+        {
+            // Perhaps a node went down since the reused probe: probe again and try once more.
+            return await SignCoreAsync(walletId, messageHex, messageHashHex, signers, fresh: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SignResult> SignCoreAsync(string walletId, string? messageHex, string? messageHashHex, IReadOnlyList<string>? signers, bool fresh, CancellationToken cancellationToken)
+    {
+        HashSet<string> reachable;
+        WalletInfo wallet;
+        try
+        {
+            reachable = await RecentReachableAsync(fresh, cancellationToken).ConfigureAwait(false);
+            wallet = await RecentWalletAsync(walletId, reachable, fresh, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MpcRequestException)
+        {
+            Forget(walletId);
+            throw;
+        }
+
         var payload = wallet.KeyType == KeyTypes.Secp256k1
             ? messageHashHex ?? throw MpcRequestException.Invalid("A secp256k1 wallet signs a 32-byte \"messageHash\" (hex).")
             : messageHex ?? throw MpcRequestException.Invalid("An ed25519 wallet signs a \"message\" (hex).");
@@ -162,7 +213,7 @@ public sealed class Coordinator
         {
             return await SignWithAsync(wallet, payload, chosen, cancellationToken).ConfigureAwait(false);
         }
-        catch (MpcRequestException e) when (e.Code == MpcErrorCode.ProtocolAbort && signers is null && e.Culprits.Count > 0)
+        catch (MpcRequestException e) when (Forget(walletId) && e.Code == MpcErrorCode.ProtocolAbort && signers is null && e.Culprits.Count > 0)
         {
             var retry = available.Where(p => !e.Culprits.Contains(p, StringComparer.Ordinal)).Take(wallet.Threshold).ToList();
             if (retry.Count < wallet.Threshold || retry.SequenceEqual(chosen))
@@ -371,6 +422,72 @@ public sealed class Coordinator
         }
     }
 
+    /// <summary>Forgets the reused probe and <paramref name="walletId"/>'s lookup; always true (for use in exception filters).</summary>
+    private bool Forget(string walletId)
+    {
+        Volatile.Write(ref _recentProbe, null);
+        _recentWallets.TryRemove(walletId, out _);
+        return true;
+    }
+
+    private bool IsRecent<T>(Recent<T>? recent) =>
+        recent is not null && _timeProvider.GetElapsedTime(recent.Timestamp) < _recentLifetime;
+
+    /// <summary>The reachable nodes from a probe at most the recent lifetime old (concurrent requests share one probe), or from a new probe.</summary>
+    private async Task<HashSet<string>> RecentReachableAsync(bool fresh, CancellationToken cancellationToken)
+    {
+        if (fresh || _recentLifetime == TimeSpan.Zero)
+        {
+            return await ReachableAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var recent = Volatile.Read(ref _recentProbe);
+        if (!IsRecent(recent) || recent!.Value.IsFaulted || recent.Value.IsCanceled)
+        {
+            // Shared by every request of the next moment, so no caller's token cancels it; each probe is bounded by the probe timeout.
+            var started = new Recent<Task<HashSet<string>>>(_timeProvider.GetTimestamp(), ReachableAsync(CancellationToken.None));
+            recent = Interlocked.CompareExchange(ref _recentProbe, started, recent) is var previous && ReferenceEquals(previous, recent) ? started : previous!;
+        }
+
+        try
+        {
+            return await recent.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (MpcRequestException)
+        {
+            Interlocked.CompareExchange(ref _recentProbe, null, recent);
+            throw;
+        }
+    }
+
+    private async Task<WalletInfo> RecentWalletAsync(string walletId, HashSet<string> reachable, bool fresh, CancellationToken cancellationToken)
+    {
+        if (!fresh && _recentWallets.TryGetValue(walletId, out var recent) && IsRecent(recent) && recent.Value.Parties.Any(reachable.Contains))
+        {
+            return recent.Value;
+        }
+
+        var timestamp = _timeProvider.GetTimestamp();
+        var wallet = await FindWalletAsync(walletId, reachable, cancellationToken).ConfigureAwait(false);
+        if (_recentLifetime > TimeSpan.Zero)
+        {
+            if (_recentWallets.Count >= MaxRecentWallets)
+            {
+                foreach (var (id, entry) in _recentWallets)
+                {
+                    if (!IsRecent(entry))
+                    {
+                        _recentWallets.TryRemove(id, out _);
+                    }
+                }
+            }
+
+            _recentWallets[walletId] = new Recent<WalletInfo>(timestamp, wallet);
+        }
+
+        return wallet;
+    }
+
     private async Task<HashSet<string>> ReachableAsync(CancellationToken cancellationToken)
     {
         var health = await HealthAsync(cancellationToken).ConfigureAwait(false);
@@ -391,4 +508,7 @@ public sealed class Coordinator
             return false;
         }
     }
+
+    /// <summary>A value and when it was obtained (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    private sealed record Recent<T>(long Timestamp, T Value);
 }

@@ -39,6 +39,8 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
     private readonly Lock _keygenLock = new();
     private readonly ILogger _logger;
     private int _running;
+    private int _commitGeneration;
+    private WalletCount? _walletCount;
 
     /// <summary>Starts the node: it begins receiving from <paramref name="transport"/> at once.</summary>
     /// <param name="identity">The node's identity (not owned).</param>
@@ -98,13 +100,14 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         }
 
         var session = request.DeriveSessionId();
+        WalletInfo? wallet = null;
         if (request.Kind == SessionRequest.KeygenKind)
         {
             await CheckKeygenAsync(request, session, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await CheckSignAsync(request, cancellationToken).ConfigureAwait(false);
+            wallet = await CheckSignAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
         SessionMessenger messenger;
@@ -118,7 +121,7 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
             throw MpcRequestException.Invalid($"Session {session} was already opened on node {NodeId}; a request is never run twice.");
         }
 
-        var prepared = new PreparedSession(request, messenger);
+        var prepared = new PreparedSession(request, messenger, wallet);
         _prepared[session] = prepared;
         prepared.Expiry = _options.TimeProvider.CreateTimer(_ => Expire(session, prepared), null, _options.PrepareTimeout, Timeout.InfiniteTimeSpan);
     }
@@ -134,6 +137,11 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         }
 
         prepared.Expiry?.Dispose();
+
+        // Return to the caller at once: a coordinator in the same process starts every party's run
+        // and would otherwise run this one's share decryption, parsing and first round on its own
+        // thread before it even starts the next party's.
+        await Task.Yield();
         Interlocked.Increment(ref _running);
         var protocol = request.KeyType == KeyTypes.Ed25519 ? "frost" : "cggmp21";
         var started = _options.TimeProvider.GetTimestamp();
@@ -154,7 +162,8 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
             }
             else
             {
-                var wallet = await GetWalletAsync(request.WalletId, run.Token).ConfigureAwait(false)
+                // Checked against this request when it was prepared (moments ago, same session).
+                var wallet = prepared.Wallet
                     ?? throw new MpcRequestException(MpcErrorCode.WalletNotFound, $"Node {NodeId} holds no wallet {request.WalletId}.");
                 participants = wallet.Parties; // protocol participant ids index the wallet's parties
                 outcome = await RunSignAsync(request, wallet, messenger, run.Token).ConfigureAwait(false);
@@ -219,6 +228,7 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         }
 
         await _store.CommitAsync(request.WalletId, InitialKeyVersion, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _commitGeneration); // the wallet count changed
         ForgetKeygen(request, session);
         NodeLog.Committed(_logger, NodeId, request.WalletId);
     }
@@ -276,8 +286,18 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
     public async Task<NodeHealth> HealthAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfStopped();
-        var wallets = await _store.ListCommittedWalletsAsync(cancellationToken).ConfigureAwait(false);
-        return new NodeHealth(NodeId, wallets.Count, _prepared.Count + Volatile.Read(ref _running));
+
+        // Probes come with every request: count the wallets in the store only after a commit changed them.
+        var generation = Volatile.Read(ref _commitGeneration);
+        var count = Volatile.Read(ref _walletCount);
+        if (count is null || count.Generation != generation)
+        {
+            var wallets = await _store.ListCommittedWalletsAsync(cancellationToken).ConfigureAwait(false);
+            count = new WalletCount(generation, wallets.Count);
+            Volatile.Write(ref _walletCount, count);
+        }
+
+        return new NodeHealth(NodeId, count.Count, _prepared.Count + Volatile.Read(ref _running));
     }
 
     /// <summary>Stops receiving and closes every prepared session.</summary>
@@ -340,7 +360,7 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         }
     }
 
-    private async Task CheckSignAsync(SessionRequest request, CancellationToken cancellationToken)
+    private async Task<WalletInfo> CheckSignAsync(SessionRequest request, CancellationToken cancellationToken)
     {
         var wallet = await GetWalletAsync(request.WalletId, cancellationToken).ConfigureAwait(false)
             ?? throw new MpcRequestException(MpcErrorCode.WalletNotFound, $"Node {NodeId} holds no wallet {request.WalletId}.");
@@ -358,6 +378,8 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         {
             throw new MpcRequestException(MpcErrorCode.PolicyDenied, $"Node {NodeId} refuses to sign: {refusal}");
         }
+
+        return wallet;
     }
 
     private async Task<SessionOutcome> RunKeygenAsync(SessionRequest request, SessionMessenger messenger, CancellationToken cancellationToken)
@@ -465,9 +487,12 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         }
     }
 
-    private sealed class PreparedSession(SessionRequest request, SessionMessenger messenger)
+    private sealed class PreparedSession(SessionRequest request, SessionMessenger messenger, WalletInfo? wallet)
     {
         public SessionRequest Request { get; } = request;
+
+        /// <summary>A sign request's wallet as the prepare step read and checked it.</summary>
+        public WalletInfo? Wallet { get; } = wallet;
 
         public SessionMessenger Messenger { get; } = messenger;
 
@@ -479,6 +504,9 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
             Messenger.Dispose();
         }
     }
+
+    /// <summary>The committed-wallet count as of a commit generation.</summary>
+    private sealed record WalletCount(int Generation, int Count);
 
     private sealed class PendingKeygen(SessionId session, DateTimeOffset expires)
     {
