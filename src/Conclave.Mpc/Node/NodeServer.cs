@@ -84,6 +84,13 @@ public sealed class NodeServer : IAsyncDisposable
             var bridge = port is { } p
                 ? await BridgeHost.StartAsync(coordinator, p, metrics, cancellationToken).ConfigureAwait(false)
                 : metricsPort is { } m ? await BridgeHost.StartMetricsOnlyAsync(metrics, m, cancellationToken).ConfigureAwait(false) : null;
+            if (port is not null)
+            {
+                // Open the mutual-TLS channels to the peers now (first calls pay the handshake and JIT),
+                // so the first request does not find a cold peer slower than the probe timeout.
+                _ = coordinator.HealthAsync(CancellationToken.None);
+            }
+
             return new NodeServer(runtime, primes, host, node, coordinator, bridge) { ServesBridge = port is not null };
         }
         catch
