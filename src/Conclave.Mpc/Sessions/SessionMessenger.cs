@@ -61,14 +61,15 @@ public sealed class SessionMessenger : IDisposable
         await _router.Transport.SendAsync(recipientNodeId, envelope, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends the same payload to each of <paramref name="recipientNodeIds"/> (each in its own envelope).</summary>
-    public async Task SendToAllAsync(IEnumerable<string> recipientNodeIds, int round, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends the same payload to each of <paramref name="recipientNodeIds"/>, each in its own envelope,
+    /// all at once (over gRPC each delivery waits for its peer's acknowledgement, so sending one after
+    /// another would add a round trip per recipient).
+    /// </summary>
+    public Task SendToAllAsync(IEnumerable<string> recipientNodeIds, int round, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recipientNodeIds);
-        foreach (var recipient in recipientNodeIds)
-        {
-            await SendAsync(recipient, round, payload, cancellationToken).ConfigureAwait(false);
-        }
+        return Task.WhenAll(recipientNodeIds.Select(recipient => SendAsync(recipient, round, payload, cancellationToken)));
     }
 
     /// <summary>
