@@ -71,17 +71,7 @@ public sealed class FrostKeygenSession
         try
         {
             await _messenger.SendToAllAsync(others, Round1, SessionPayload.Wrap(FrostPayload.DkgRound1, package1.Serialize()), cancellationToken).ConfigureAwait(false);
-            Dictionary<ParticipantId, Round1Package> received1;
-            var messages1 = await _messenger.ReceiveRoundAsync(Round1, others, _roundTimeout, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                received1 = SessionPayload.ParseAll(messages1, IdOf, FrostPayload.DkgRound1, (_, body) => Round1Package.Deserialize(_suite, body));
-            }
-            finally
-            {
-                DisposeAll(messages1.Values);
-            }
-
+            var received1 = await SessionPayload.ReceiveParsedAsync(_messenger, Round1, others, _roundTimeout, IdOf, FrostPayload.DkgRound1, (_, body) => Round1Package.Deserialize(_suite, body), cancellationToken).ConfigureAwait(false);
             await CheckRound1EchoAsync(others, IdOf, package1, received1, cancellationToken).ConfigureAwait(false);
             round1Secret = null; // part2 consumes it, also when it aborts
             var (secret2, packages) = FrostDkg.Part2(secret1, received1);
@@ -109,17 +99,8 @@ public sealed class FrostKeygenSession
                 }
             }
 
-            var messages2 = await _messenger.ReceiveRoundAsync(Round2, others, _roundTimeout, cancellationToken).ConfigureAwait(false);
-            Dictionary<ParticipantId, Round2Package> received2;
-            try
-            {
-                received2 = SessionPayload.ParseAll(messages2, IdOf, FrostPayload.DkgRound2, (_, body) => Round2Package.Deserialize(_suite, body));
-            }
-            finally
-            {
-                DisposeAll(messages2.Values); // wipes the decrypted shares
-            }
-
+            // The opened messages holding the decrypted shares are wiped as soon as they are parsed.
+            var received2 = await SessionPayload.ReceiveParsedAsync(_messenger, Round2, others, _roundTimeout, IdOf, FrostPayload.DkgRound2, (_, body) => Round2Package.Deserialize(_suite, body), cancellationToken).ConfigureAwait(false);
             try
             {
                 round2Secret = null; // part3 consumes it
@@ -162,17 +143,8 @@ public sealed class FrostKeygenSession
         }
 
         await _messenger.SendToAllAsync(others, Round1Echo, SessionPayload.Wrap(FrostPayload.DkgRound1Echo, view.ToArray()), cancellationToken).ConfigureAwait(false);
-        var messages = await _messenger.ReceiveRoundAsync(Round1Echo, others, _roundTimeout, cancellationToken).ConfigureAwait(false);
-        Dictionary<ParticipantId, byte[]> echoes;
-        try
-        {
-            echoes = SessionPayload.ParseAll(messages, idOf, FrostPayload.DkgRound1Echo, (_, body) =>
-                body.Length == view.Length ? body.ToArray() : throw new FormatException($"an echo holds {n} digests of 32 bytes, not {body.Length} bytes"));
-        }
-        finally
-        {
-            DisposeAll(messages.Values);
-        }
+        var echoes = await SessionPayload.ReceiveParsedAsync(_messenger, Round1Echo, others, _roundTimeout, idOf, FrostPayload.DkgRound1Echo, (_, body) =>
+            body.Length == view.Length ? body.ToArray() : throw new FormatException($"an echo holds {n} digests of 32 bytes, not {body.Length} bytes"), cancellationToken).ConfigureAwait(false);
 
         var equivocators = new SortedSet<ParticipantId>();
         foreach (var echo in echoes.Values)
@@ -190,14 +162,6 @@ public sealed class FrostKeygenSession
         if (equivocators.Count > 0)
         {
             throw new ProtocolAbortException(AbortReason.Equivocation, [.. equivocators], "participants received different round-one packages");
-        }
-    }
-
-    private static void DisposeAll(IEnumerable<IDisposable> items)
-    {
-        foreach (var item in items)
-        {
-            item.Dispose();
         }
     }
 }

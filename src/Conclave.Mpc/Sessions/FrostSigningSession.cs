@@ -81,19 +81,7 @@ public sealed class FrostSigningSession
     private async Task<Dictionary<ParticipantId, T>> ReceiveAsync<T>(
         int round, List<string> senders, byte kind, Func<ReadOnlySpan<byte>, T> parse, Func<T, ParticipantId> identifierOf, CancellationToken cancellationToken)
     {
-        var messages = await _messenger.ReceiveRoundAsync(round, senders, _roundTimeout, cancellationToken).ConfigureAwait(false);
-        Dictionary<ParticipantId, T> parsed;
-        try
-        {
-            parsed = SessionPayload.ParseAll(messages, _key.ParticipantIdOf, kind, (_, body) => parse(body));
-        }
-        finally
-        {
-            foreach (var message in messages.Values)
-            {
-                message.Dispose();
-            }
-        }
+        var parsed = await SessionPayload.ReceiveParsedAsync(_messenger, round, senders, _roundTimeout, _key.ParticipantIdOf, kind, (_, body) => parse(body), cancellationToken).ConfigureAwait(false);
 
         // The identifier inside the message must be the authenticated sender's.
         var impostors = parsed.Where(kv => identifierOf(kv.Value) != kv.Key).Select(kv => kv.Key).Order().ToList();

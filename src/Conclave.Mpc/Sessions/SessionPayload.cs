@@ -63,16 +63,17 @@ internal static class SessionPayload
 
     /// <summary>
     /// Receives one message of <paramref name="round"/> from each of <paramref name="senders"/> and
-    /// parses them with <see cref="ParseAll"/>; the opened messages are wiped whatever happens.
+    /// parses them with <see cref="ParseAll"/>, keyed by sender; the opened messages are wiped
+    /// whatever happens.
     /// </summary>
-    internal static async Task<List<T>> ReceiveAllAsync<T>(
+    internal static async Task<Dictionary<ParticipantId, T>> ReceiveParsedAsync<T>(
         SessionMessenger messenger, int round, IReadOnlyCollection<string> senders, TimeSpan timeout, Func<string, ParticipantId> participantOf, byte kind,
         Func<ParticipantId, ReadOnlySpan<byte>, T> parse, CancellationToken cancellationToken)
     {
         var messages = await messenger.ReceiveRoundAsync(round, senders, timeout, cancellationToken).ConfigureAwait(false);
         try
         {
-            return [.. ParseAll(messages, participantOf, kind, parse).OrderBy(kv => kv.Key).Select(kv => kv.Value)];
+            return ParseAll(messages, participantOf, kind, parse);
         }
         finally
         {
@@ -81,5 +82,14 @@ internal static class SessionPayload
                 message.Dispose();
             }
         }
+    }
+
+    /// <summary><see cref="ReceiveParsedAsync"/>, the results in participant order.</summary>
+    internal static async Task<List<T>> ReceiveAllAsync<T>(
+        SessionMessenger messenger, int round, IReadOnlyCollection<string> senders, TimeSpan timeout, Func<string, ParticipantId> participantOf, byte kind,
+        Func<ParticipantId, ReadOnlySpan<byte>, T> parse, CancellationToken cancellationToken)
+    {
+        var parsed = await ReceiveParsedAsync(messenger, round, senders, timeout, participantOf, kind, parse, cancellationToken).ConfigureAwait(false);
+        return [.. parsed.OrderBy(kv => kv.Key).Select(kv => kv.Value)];
     }
 }
