@@ -1,0 +1,11 @@
+using Conclave.Kms.Keys;
+
+namespace Conclave.Kms.Storage.Internal;
+
+/// <summary>When a key next needs the background sweeper (stores index it for <see cref="IKmsStore.ListKeysDueAsync"/>).</summary>
+internal static class KeyDue
+{
+    /// <summary>The deletion date of a key pending deletion, else the next rotation date of a key with rotation on, else null.</summary>
+    public static DateTimeOffset? DueDate(KeyRecord key) =>
+        key.State == KeyState.PendingDeletion ? key.DeletionDate : key.RotationEnabled ? key.NextRotationDate : null;
+}

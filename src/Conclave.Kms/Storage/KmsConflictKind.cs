@@ -1,0 +1,26 @@
+namespace Conclave.Kms.Storage;
+
+/// <summary>Why <see cref="IKmsStore.CommitAsync"/> refused a set of changes.</summary>
+public enum KmsConflictKind
+{
+    /// <summary>An insert named a key id that exists.</summary>
+    KeyExists,
+
+    /// <summary>An update or delete named a key that does not exist, or whose revision moved on.</summary>
+    KeyChanged,
+
+    /// <summary>A key version exists already.</summary>
+    KeyVersionExists,
+
+    /// <summary>The tenant has an alias of that name.</summary>
+    AliasExists,
+
+    /// <summary>The alias does not exist.</summary>
+    AliasMissing,
+
+    /// <summary>The grant does not exist.</summary>
+    GrantMissing,
+
+    /// <summary>The tenant key-encryption key version exists.</summary>
+    TenantKekExists,
+}

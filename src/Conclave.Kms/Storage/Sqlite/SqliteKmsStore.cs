@@ -1,0 +1,560 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Conclave.Kms.Audit;
+using Conclave.Kms.Keys;
+using Conclave.Kms.Storage.Internal;
+using Microsoft.Data.Sqlite;
+
+namespace Conclave.Kms.Storage.Sqlite;
+
+/// <summary>
+/// The embedded KMS store: one SQLite file (WAL, <c>synchronous=FULL</c>, created with mode 0600).
+/// Writes go through one writer connection with group commit (<see cref="CommitBatcher"/>); reads
+/// use pooled connections and see committed data only. Key rows are keyed by their
+/// <see cref="KeyLane"/>.
+/// </summary>
+[DebuggerDisplay("SqliteKmsStore({DatabasePath})")]
+public sealed class SqliteKmsStore : IKmsStore
+{
+    private const int SqliteConstraint = 19;
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS kms_keys (
+            lane BLOB PRIMARY KEY, tenant TEXT NOT NULL, key_id TEXT NOT NULL, revision INTEGER NOT NULL,
+            due_ms INTEGER, record TEXT NOT NULL, UNIQUE (tenant, key_id));
+        CREATE INDEX IF NOT EXISTS kms_keys_due ON kms_keys (due_ms) WHERE due_ms IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS kms_key_versions (
+            lane BLOB NOT NULL, version INTEGER NOT NULL, created_ms INTEGER NOT NULL, kek_version INTEGER NOT NULL,
+            wrapped BLOB NOT NULL, public_key BLOB, rotation_type TEXT, PRIMARY KEY (lane, version));
+        CREATE TABLE IF NOT EXISTS kms_aliases (
+            tenant TEXT NOT NULL, alias_name TEXT NOT NULL, key_id TEXT NOT NULL, created_ms INTEGER NOT NULL,
+            updated_ms INTEGER NOT NULL, PRIMARY KEY (tenant, alias_name));
+        CREATE TABLE IF NOT EXISTS kms_tags (
+            lane BLOB NOT NULL, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL, PRIMARY KEY (lane, tag_key));
+        CREATE TABLE IF NOT EXISTS kms_grants (
+            lane BLOB NOT NULL, grant_id TEXT NOT NULL, created_ms INTEGER NOT NULL, record TEXT NOT NULL,
+            PRIMARY KEY (lane, grant_id));
+        CREATE TABLE IF NOT EXISTS kms_tenant_keks (
+            tenant TEXT NOT NULL, version INTEGER NOT NULL, wrapped BLOB NOT NULL, created_ms INTEGER NOT NULL,
+            PRIMARY KEY (tenant, version));
+        CREATE TABLE IF NOT EXISTS kms_audit (
+            seq INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, principal TEXT NOT NULL, tenant TEXT NOT NULL,
+            action TEXT NOT NULL, key_id TEXT, key_version INTEGER, request_id TEXT NOT NULL, outcome TEXT NOT NULL,
+            request_digest BLOB NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);
+        """;
+
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly CommitBatcher _batcher;
+    private long _headSequence;
+    private byte[] _headHash;
+
+    private SqliteKmsStore(string databasePath, string connectionString, SqliteConnection writer, long headSequence, byte[] headHash)
+    {
+        DatabasePath = databasePath;
+        _connectionString = connectionString;
+        _writer = writer;
+        _headSequence = headSequence;
+        _headHash = headHash;
+        _batcher = new CommitBatcher(ApplyBatchAsync);
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>Test hook: runs inside the batch transaction after the changes of each commit, before its audit append.</summary>
+    internal Action<IReadOnlyList<KmsChange>>? FailurePointForTests { get; set; }
+
+    /// <summary>Opens (creating if needed, mode 0600) the store at <paramref name="databasePath"/>.</summary>
+    public static async Task<SqliteKmsStore> OpenAsync(string databasePath, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        var path = Path.GetFullPath(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (!File.Exists(path) && !OperatingSystem.IsWindows())
+        {
+            using var created = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+        }
+
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+        var writer = new SqliteConnection(connectionString);
+        try
+        {
+            await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(writer, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(writer, Schema, cancellationToken).ConfigureAwait(false);
+            long head = 0;
+            var headHash = AuditChain.GenesisHash();
+            using (var command = writer.CreateCommand())
+            {
+                command.CommandText = "SELECT seq, hash FROM kms_audit ORDER BY seq DESC LIMIT 1";
+                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    head = reader.GetInt64(0);
+                    headHash = (byte[])reader[1];
+                }
+            }
+
+            return new SqliteKmsStore(path, connectionString, writer, head, headHash);
+        }
+        catch
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<KeyRecord?> GetKeyAsync(string tenant, string keyId, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT record FROM kms_keys WHERE lane = $lane",
+            c => c.Parameters.AddWithValue("$lane", KeyLane.Compute(tenant, keyId)),
+            r => ReadKey(r.GetString(0)),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<KeyRecord>> ListKeysAsync(string tenant, string? afterKeyId, int limit, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT record FROM kms_keys WHERE tenant = $tenant AND key_id > $after ORDER BY key_id LIMIT $limit",
+            c =>
+            {
+                c.Parameters.AddWithValue("$tenant", tenant);
+                c.Parameters.AddWithValue("$after", afterKeyId ?? "");
+                c.Parameters.AddWithValue("$limit", limit);
+            },
+            r => ReadKey(r.GetString(0)),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<KeyRecord>> ListKeysDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT record FROM kms_keys WHERE due_ms IS NOT NULL AND due_ms <= $now ORDER BY due_ms LIMIT $limit",
+            c =>
+            {
+                c.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+                c.Parameters.AddWithValue("$limit", limit);
+            },
+            r => ReadKey(r.GetString(0)),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<KeyVersionRecord?> GetKeyVersionAsync(string tenant, string keyId, int version, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT version, created_ms, kek_version, wrapped, public_key, rotation_type FROM kms_key_versions WHERE lane = $lane AND version = $version",
+            c =>
+            {
+                c.Parameters.AddWithValue("$lane", KeyLane.Compute(tenant, keyId));
+                c.Parameters.AddWithValue("$version", version);
+            },
+            r => ReadVersion(tenant, keyId, r),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<KeyVersionRecord>> ListKeyVersionsAsync(string tenant, string keyId, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT version, created_ms, kek_version, wrapped, public_key, rotation_type FROM kms_key_versions WHERE lane = $lane ORDER BY version",
+            c => c.Parameters.AddWithValue("$lane", KeyLane.Compute(tenant, keyId)),
+            r => ReadVersion(tenant, keyId, r),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<AliasRecord?> GetAliasAsync(string tenant, string aliasName, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT alias_name, key_id, created_ms, updated_ms FROM kms_aliases WHERE tenant = $tenant AND alias_name = $name",
+            c =>
+            {
+                c.Parameters.AddWithValue("$tenant", tenant);
+                c.Parameters.AddWithValue("$name", aliasName);
+            },
+            r => ReadAlias(tenant, r),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<AliasRecord>> ListAliasesAsync(string tenant, string? keyId, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            keyId is null
+                ? "SELECT alias_name, key_id, created_ms, updated_ms FROM kms_aliases WHERE tenant = $tenant ORDER BY alias_name"
+                : "SELECT alias_name, key_id, created_ms, updated_ms FROM kms_aliases WHERE tenant = $tenant AND key_id = $key ORDER BY alias_name",
+            c =>
+            {
+                c.Parameters.AddWithValue("$tenant", tenant);
+                if (keyId is not null)
+                {
+                    c.Parameters.AddWithValue("$key", keyId);
+                }
+            },
+            r => ReadAlias(tenant, r),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<KeyTag>> GetTagsAsync(string tenant, string keyId, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT tag_key, tag_value FROM kms_tags WHERE lane = $lane ORDER BY tag_key",
+            c => c.Parameters.AddWithValue("$lane", KeyLane.Compute(tenant, keyId)),
+            r => new KeyTag(r.GetString(0), r.GetString(1)),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<GrantRecord>> ListGrantsAsync(string tenant, string keyId, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT record FROM kms_grants WHERE lane = $lane ORDER BY created_ms, grant_id",
+            c => c.Parameters.AddWithValue("$lane", KeyLane.Compute(tenant, keyId)),
+            r => JsonSerializer.Deserialize(r.GetString(0), StoreJsonContext.Default.GrantRecord)!,
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<TenantKekRecord?> GetTenantKekAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT version, wrapped, created_ms FROM kms_tenant_keks WHERE tenant = $tenant ORDER BY version DESC LIMIT 1",
+            c => c.Parameters.AddWithValue("$tenant", tenant),
+            r => new TenantKekRecord(tenant, r.GetInt32(0), (byte[])r[1], DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<TenantKekRecord?> GetTenantKekAsync(string tenant, int version, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT version, wrapped, created_ms FROM kms_tenant_keks WHERE tenant = $tenant AND version = $version",
+            c =>
+            {
+                c.Parameters.AddWithValue("$tenant", tenant);
+                c.Parameters.AddWithValue("$version", version);
+            },
+            r => new TenantKekRecord(tenant, r.GetInt32(0), (byte[])r[1], DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> CommitAsync(IReadOnlyList<KmsChange> changes, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(audit);
+        return _batcher.EnqueueAsync(changes, audit, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<AuditRecord> ReadAuditAsync(long fromSequence = 1, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT seq, time_ms, principal, tenant, action, key_id, key_version, request_id, outcome, request_digest, prev_hash, hash FROM kms_audit WHERE seq >= $from ORDER BY seq";
+            command.Parameters.AddWithValue("$from", fromSequence);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var entry = new AuditEntry(
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                    reader.GetString(7),
+                    reader.GetString(8),
+                    (byte[])reader[9]);
+                yield return new AuditRecord(reader.GetInt64(0), entry, (byte[])reader[10], (byte[])reader[11]);
+            }
+        }
+    }
+
+    /// <summary>Finishes queued commits and closes the database.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _batcher.DisposeAsync().ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"SqliteKmsStore({DatabasePath})";
+
+    private static KeyRecord ReadKey(string json) => JsonSerializer.Deserialize(json, StoreJsonContext.Default.KeyRecord)!;
+
+    private static KeyVersionRecord ReadVersion(string tenant, string keyId, SqliteDataReader r) => new(
+        tenant,
+        keyId,
+        r.GetInt32(0),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
+        r.GetInt32(2),
+        (byte[])r[3],
+        r.IsDBNull(4) ? null : (byte[])r[4],
+        r.IsDBNull(5) ? null : r.GetString(5));
+
+    private static AliasRecord ReadAlias(string tenant, SqliteDataReader r) => new(
+        tenant,
+        r.GetString(0),
+        r.GetString(1),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)));
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    private async ValueTask<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            bind(command);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(read(reader));
+            }
+
+            return rows;
+        }
+    }
+
+    private async Task ApplyBatchAsync(IReadOnlyList<PendingCommit> batch, CancellationToken cancellationToken)
+    {
+        var head = _headSequence;
+        var headHash = _headHash;
+        var outcomes = new (long Sequence, Exception? Error)[batch.Count];
+        using (var transaction = _writer.BeginTransaction())
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var pending = batch[i];
+                await ExecuteAsync(_writer, "SAVEPOINT kms_commit", cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    foreach (var change in pending.Changes)
+                    {
+                        await ApplyAsync(change, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    FailurePointForTests?.Invoke(pending.Changes);
+                    var sequence = head + 1;
+                    var hash = AuditChain.ComputeHash(sequence, headHash, pending.Audit);
+                    await AppendAuditAsync(sequence, headHash, hash, pending.Audit, cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(_writer, "RELEASE kms_commit", cancellationToken).ConfigureAwait(false);
+                    head = sequence;
+                    headHash = hash;
+                    outcomes[i] = (sequence, null);
+                }
+#pragma warning disable CA1031 // one commit's failure is reported to its caller; the others in the batch go on
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    await ExecuteAsync(_writer, "ROLLBACK TO kms_commit; RELEASE kms_commit", cancellationToken).ConfigureAwait(false);
+                    outcomes[i] = (0, e);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _headSequence = head;
+        _headHash = headHash;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i].Error is { } error)
+            {
+                batch[i].Fail(error);
+            }
+            else
+            {
+                batch[i].Succeed(outcomes[i].Sequence);
+            }
+        }
+    }
+
+    private async Task AppendAuditAsync(long sequence, byte[] previousHash, byte[] hash, AuditEntry entry, CancellationToken cancellationToken)
+    {
+        using var command = _writer.CreateCommand();
+        command.CommandText = """
+            INSERT INTO kms_audit (seq, time_ms, principal, tenant, action, key_id, key_version, request_id, outcome, request_digest, prev_hash, hash)
+            VALUES ($seq, $time, $principal, $tenant, $action, $key, $version, $request, $outcome, $digest, $prev, $hash)
+            """;
+        command.Parameters.AddWithValue("$seq", sequence);
+        command.Parameters.AddWithValue("$time", entry.Time.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$principal", entry.Principal);
+        command.Parameters.AddWithValue("$tenant", entry.Tenant);
+        command.Parameters.AddWithValue("$action", entry.Action);
+        command.Parameters.AddWithValue("$key", (object?)entry.KeyId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$version", (object?)entry.KeyVersion ?? DBNull.Value);
+        command.Parameters.AddWithValue("$request", entry.RequestId);
+        command.Parameters.AddWithValue("$outcome", entry.Outcome);
+        command.Parameters.AddWithValue("$digest", entry.RequestDigest);
+        command.Parameters.AddWithValue("$prev", previousHash);
+        command.Parameters.AddWithValue("$hash", hash);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ApplyAsync(KmsChange change, CancellationToken cancellationToken)
+    {
+        using var command = _writer.CreateCommand();
+        KmsConflictKind conflict;
+        string conflictMessage;
+        switch (change)
+        {
+            case InsertKey(var key):
+                command.CommandText = "INSERT INTO kms_keys (lane, tenant, key_id, revision, due_ms, record) VALUES ($lane, $tenant, $key, $revision, $due, $record)";
+                BindKey(command, key);
+                conflict = KmsConflictKind.KeyExists;
+                conflictMessage = $"Key '{key.KeyId}' exists.";
+                break;
+            case UpdateKey(var key):
+                command.CommandText = "UPDATE kms_keys SET revision = $revision, due_ms = $due, record = $record WHERE lane = $lane AND revision = $previous";
+                BindKey(command, key);
+                command.Parameters.AddWithValue("$previous", key.Revision - 1);
+                conflict = KmsConflictKind.KeyChanged;
+                conflictMessage = $"Key '{key.KeyId}' changed meanwhile or no longer exists.";
+                break;
+            case DeleteKey(var tenant, var keyId):
+                command.CommandText = """
+                    DELETE FROM kms_key_versions WHERE lane = $lane; DELETE FROM kms_tags WHERE lane = $lane;
+                    DELETE FROM kms_grants WHERE lane = $lane; DELETE FROM kms_aliases WHERE tenant = $tenant AND key_id = $key;
+                    DELETE FROM kms_keys WHERE lane = $lane;
+                    """;
+                command.Parameters.AddWithValue("$lane", KeyLane.Compute(tenant, keyId));
+                command.Parameters.AddWithValue("$tenant", tenant);
+                command.Parameters.AddWithValue("$key", keyId);
+                conflict = KmsConflictKind.KeyChanged;
+                conflictMessage = $"Key '{keyId}' no longer exists.";
+                break;
+            case InsertKeyVersion(var version):
+                command.CommandText = """
+                    INSERT INTO kms_key_versions (lane, version, created_ms, kek_version, wrapped, public_key, rotation_type)
+                    VALUES ($lane, $version, $created, $kek, $wrapped, $public, $rotation)
+                    """;
+                command.Parameters.AddWithValue("$lane", KeyLane.Compute(version.Tenant, version.KeyId));
+                command.Parameters.AddWithValue("$version", version.Version);
+                command.Parameters.AddWithValue("$created", version.CreatedAt.ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("$kek", version.KekVersion);
+                command.Parameters.AddWithValue("$wrapped", version.WrappedMaterial);
+                command.Parameters.AddWithValue("$public", (object?)version.PublicKey ?? DBNull.Value);
+                command.Parameters.AddWithValue("$rotation", (object?)version.RotationType ?? DBNull.Value);
+                conflict = KmsConflictKind.KeyVersionExists;
+                conflictMessage = $"Version {version.Version} of key '{version.KeyId}' exists.";
+                break;
+            case InsertAlias(var alias):
+                command.CommandText = "INSERT INTO kms_aliases (tenant, alias_name, key_id, created_ms, updated_ms) VALUES ($tenant, $name, $key, $created, $updated)";
+                BindAlias(command, alias);
+                conflict = KmsConflictKind.AliasExists;
+                conflictMessage = $"An alias with the name {alias.AliasName} already exists";
+                break;
+            case UpdateAlias(var alias):
+                command.CommandText = "UPDATE kms_aliases SET key_id = $key, updated_ms = $updated WHERE tenant = $tenant AND alias_name = $name AND $created IS NOT NULL";
+                BindAlias(command, alias);
+                conflict = KmsConflictKind.AliasMissing;
+                conflictMessage = $"Alias '{alias.AliasName}' does not exist.";
+                break;
+            case DeleteAlias(var tenant, var aliasName):
+                command.CommandText = "DELETE FROM kms_aliases WHERE tenant = $tenant AND alias_name = $name";
+                command.Parameters.AddWithValue("$tenant", tenant);
+                command.Parameters.AddWithValue("$name", aliasName);
+                conflict = KmsConflictKind.AliasMissing;
+                conflictMessage = $"Alias '{aliasName}' does not exist.";
+                break;
+            case ReplaceTags(var tenant, var keyId, var tags):
+                var lane = KeyLane.Compute(tenant, keyId);
+                command.CommandText = "DELETE FROM kms_tags WHERE lane = $lane";
+                command.Parameters.AddWithValue("$lane", lane);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var tag in tags)
+                {
+                    using var insert = _writer.CreateCommand();
+                    insert.CommandText = "INSERT INTO kms_tags (lane, tag_key, tag_value) VALUES ($lane, $key, $value)";
+                    insert.Parameters.AddWithValue("$lane", lane);
+                    insert.Parameters.AddWithValue("$key", tag.TagKey);
+                    insert.Parameters.AddWithValue("$value", tag.TagValue);
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            case InsertGrant(var grant):
+                command.CommandText = "INSERT INTO kms_grants (lane, grant_id, created_ms, record) VALUES ($lane, $grant, $created, $record)";
+                command.Parameters.AddWithValue("$lane", KeyLane.Compute(grant.Tenant, grant.KeyId));
+                command.Parameters.AddWithValue("$grant", grant.GrantId);
+                command.Parameters.AddWithValue("$created", grant.CreatedAt.ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(grant, StoreJsonContext.Default.GrantRecord));
+                conflict = KmsConflictKind.GrantMissing;
+                conflictMessage = $"Grant '{grant.GrantId}' exists.";
+                break;
+            case DeleteGrant(var tenant, var keyId, var grantId):
+                command.CommandText = "DELETE FROM kms_grants WHERE lane = $lane AND grant_id = $grant";
+                command.Parameters.AddWithValue("$lane", KeyLane.Compute(tenant, keyId));
+                command.Parameters.AddWithValue("$grant", grantId);
+                conflict = KmsConflictKind.GrantMissing;
+                conflictMessage = $"Grant '{grantId}' does not exist.";
+                break;
+            case InsertTenantKek(var kek):
+                command.CommandText = "INSERT INTO kms_tenant_keks (tenant, version, wrapped, created_ms) VALUES ($tenant, $version, $wrapped, $created)";
+                command.Parameters.AddWithValue("$tenant", kek.Tenant);
+                command.Parameters.AddWithValue("$version", kek.Version);
+                command.Parameters.AddWithValue("$wrapped", kek.WrappedKek);
+                command.Parameters.AddWithValue("$created", kek.CreatedAt.ToUnixTimeMilliseconds());
+                conflict = KmsConflictKind.TenantKekExists;
+                conflictMessage = $"Key-encryption key version {kek.Version} of the tenant exists.";
+                break;
+            default:
+                throw new UnreachableException($"Unknown change {change.GetType().Name}.");
+        }
+
+        int affected;
+        try
+        {
+            affected = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+        {
+            throw new KmsConflictException(conflict, conflictMessage);
+        }
+
+        if (affected == 0)
+        {
+            throw new KmsConflictException(conflict, conflictMessage);
+        }
+    }
+
+    private static void BindKey(SqliteCommand command, KeyRecord key)
+    {
+        command.Parameters.AddWithValue("$lane", KeyLane.Compute(key.Tenant, key.KeyId));
+        command.Parameters.AddWithValue("$tenant", key.Tenant);
+        command.Parameters.AddWithValue("$key", key.KeyId);
+        command.Parameters.AddWithValue("$revision", key.Revision);
+        command.Parameters.AddWithValue("$due", (object?)KeyDue.DueDate(key)?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(key, StoreJsonContext.Default.KeyRecord));
+    }
+
+    private static void BindAlias(SqliteCommand command, AliasRecord alias)
+    {
+        command.Parameters.AddWithValue("$tenant", alias.Tenant);
+        command.Parameters.AddWithValue("$name", alias.AliasName);
+        command.Parameters.AddWithValue("$key", alias.KeyId);
+        command.Parameters.AddWithValue("$created", alias.CreatedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$updated", alias.UpdatedAt.ToUnixTimeMilliseconds());
+    }
+}
