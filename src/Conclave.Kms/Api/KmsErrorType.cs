@@ -87,6 +87,9 @@ public static class KmsErrorType
     /// <summary>400: the custom key store does not exist.</summary>
     public const string CustomKeyStoreNotFound = "CustomKeyStoreNotFoundException";
 
+    /// <summary>412: a DryRun request that would have succeeded.</summary>
+    public const string DryRunOperation = "DryRunOperationException";
+
     /// <summary>500: an internal failure; the message says nothing about keys or data.</summary>
     public const string KmsInternal = "KMSInternalException";
 
@@ -97,6 +100,7 @@ public static class KmsErrorType
     public static int StatusCode(string errorType) => errorType switch
     {
         MissingAuthenticationToken => 403,
+        DryRunOperation => 412,
         KmsInternal => 500,
         DependencyTimeout => 503,
         _ => 400,

@@ -1,0 +1,36 @@
+using Conclave.Kms.Api;
+using Conclave.Kms.Audit;
+using Conclave.Kms.Storage;
+
+namespace Conclave.Kms.Service;
+
+/// <summary>
+/// One attempt at one API call: what it changes (committed with its audit record in one
+/// transaction) and which key and version it used (for the audit record).
+/// </summary>
+internal sealed class KmsOperation(KmsCallContext context, string action, DateTimeOffset now)
+{
+    public KmsCallContext Context { get; } = context;
+
+    public string Action { get; } = action;
+
+    /// <summary>The time of the call, in whole milliseconds (what stores keep).</summary>
+    public DateTimeOffset Now { get; } = now;
+
+    public List<KmsChange> Changes { get; } = [];
+
+    public string? KeyId { get; set; }
+
+    public int? KeyVersion { get; set; }
+
+    public AuditEntry Audit(string outcome) => new(
+        Now,
+        Context.Principal.Arn,
+        Context.Principal.AccountId,
+        Action,
+        KeyId,
+        KeyVersion,
+        Context.RequestId,
+        outcome,
+        Context.RequestDigest);
+}

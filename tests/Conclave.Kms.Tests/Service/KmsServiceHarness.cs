@@ -1,0 +1,54 @@
+using Conclave.Kms.Api;
+using Conclave.Kms.Envelope;
+using Conclave.Kms.Service;
+using Conclave.Kms.Storage.Sqlite;
+using Conclave.Kms.Tenants;
+using Conclave.Mpc.Storage;
+
+namespace Conclave.Kms.Tests.Service;
+
+/// <summary>A KMS service over a real SQLite store and software root key in a temporary directory.</summary>
+public sealed class KmsServiceHarness : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly SoftwareRootKeyProvider _root;
+    private readonly TenantKeyring _keyring;
+
+    private KmsServiceHarness(string directory, SqliteKmsStore store, SoftwareRootKeyProvider root, TenantKeyring keyring, KmsService service, ManualTimeProvider time)
+    {
+        _directory = directory;
+        Store = store;
+        _root = root;
+        _keyring = keyring;
+        Service = service;
+        Time = time;
+    }
+
+    public SqliteKmsStore Store { get; }
+
+    public KmsService Service { get; }
+
+    public ManualTimeProvider Time { get; }
+
+    public static KmsCallContext Alice { get; } = new(new KmsPrincipal("AKIAALICE00000000000", "111122223333", "alice"), "us-east-1", "req-alice");
+
+    public static KmsCallContext Mallory { get; } = new(new KmsPrincipal("AKIAMALLORY000000000", "444455556666", "mallory"), "us-east-1", "req-mallory");
+
+    public static async Task<KmsServiceHarness> StartAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("conclave-kms-service-").FullName;
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        var store = await SqliteKmsStore.OpenAsync(Path.Combine(directory, "kms.db"));
+        var root = await SoftwareRootKeyProvider.OpenOrCreateAsync(Path.Combine(directory, "root.key"));
+        var keyring = new TenantKeyring(root, store, time);
+        return new KmsServiceHarness(directory, store, root, keyring, new KmsService(store, keyring, time), time);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _keyring.Dispose();
+        _root.Dispose();
+        await Store.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
