@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Conclave.Crypto;
+using Conclave.Mpc.Storage;
+
+namespace Conclave.Kms.Tenants;
+
+/// <summary>
+/// Principals (access key id → account, user, secret access key) kept in one JSON file (mode 0600)
+/// in the data directory. Secret access keys are stored encrypted: AES-256-GCM under a file key that
+/// is itself stored wrapped by the root-key provider, with the access key id as associated data.
+/// Writes go to a temporary file that replaces the old one, so a crash leaves the old or the new
+/// file, never a torn one.
+/// </summary>
+public sealed class PrincipalFile : IPrincipalDirectory, IDisposable
+{
+    private const int TagLength = 16;
+    private const int NonceLength = 12;
+    private static readonly byte[] FileKeyContext = Encoding.UTF8.GetBytes("conclave/kms/principals/file-key/v1");
+
+    private readonly string _path;
+    private readonly SecretBytes _fileKey;
+    private readonly ConcurrentDictionary<string, Entry> _entries;
+    private readonly byte[] _wrappedFileKey;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    private PrincipalFile(string path, SecretBytes fileKey, byte[] wrappedFileKey, IEnumerable<Entry> entries)
+    {
+        _path = path;
+        _fileKey = fileKey;
+        _wrappedFileKey = wrappedFileKey;
+        _entries = new ConcurrentDictionary<string, Entry>(entries.Select(e => KeyValuePair.Create(e.AccessKeyId, e)), StringComparer.Ordinal);
+    }
+
+    /// <summary>How many principals the file holds.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>Opens the file at <paramref name="path"/>, creating an empty one if absent.</summary>
+    public static async Task<PrincipalFile> OpenOrCreateAsync(string path, IRootKeyProvider root, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(root);
+        path = Path.GetFullPath(path);
+        if (File.Exists(path))
+        {
+            var document = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), PrincipalFileJsonContext.Default.PrincipalDocument)
+                ?? throw new InvalidOperationException($"The principals file '{path}' is empty or malformed.");
+            if (document.Version != 1)
+            {
+                throw new InvalidOperationException($"The principals file '{path}' has version {document.Version}; this build reads version 1.");
+            }
+
+            var fileKey = await root.UnwrapAsync(document.WrappedFileKey, FileKeyContext, cancellationToken).ConfigureAwait(false);
+            return new PrincipalFile(path, fileKey, document.WrappedFileKey, document.Principals);
+        }
+
+        var key = SecretBytes.Create(32, 0, static (buffer, _) => RandomNumberGenerator.Fill(buffer));
+        var wrapped = await root.WrapAsync(key, FileKeyContext, cancellationToken).ConfigureAwait(false);
+        var file = new PrincipalFile(path, key, wrapped, []);
+        await file.SaveAsync(cancellationToken).ConfigureAwait(false);
+        return file;
+    }
+
+    /// <summary>
+    /// Creates a principal with a fresh access key id (<c>AKIA</c> + 16 characters) and secret access
+    /// key (40 characters), saves the file, and returns the credentials. The secret is returned once,
+    /// for the caller to hand to the user; the caller disposes it.
+    /// </summary>
+    public async Task<(KmsPrincipal Principal, SecretBytes SecretAccessKey)> CreateAsync(string accountId, string userName, CancellationToken cancellationToken = default)
+    {
+        if (accountId is not { Length: 12 } || !accountId.All(char.IsAsciiDigit))
+        {
+            throw new ArgumentException("An account id is 12 digits.", nameof(accountId));
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(userName);
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var accessKeyId = "AKIA" + RandomNumberGenerator.GetString(Alphabet, 16);
+        var secretBytes = GC.AllocateArray<byte>(30, pinned: true);
+        var secretText = GC.AllocateArray<byte>(40, pinned: true);
+        try
+        {
+            RandomNumberGenerator.Fill(secretBytes);
+            var chars = GC.AllocateArray<char>(40, pinned: true);
+            if (!Convert.TryToBase64Chars(secretBytes, chars, out _))
+            {
+                throw new InvalidOperationException("Could not encode the secret access key.");
+            }
+
+            Encoding.ASCII.GetBytes(chars, secretText);
+            Array.Clear(chars);
+            var sealedSecret = Seal(accessKeyId, secretText);
+            var entry = new Entry(accessKeyId, accountId, userName, sealedSecret);
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _entries[accessKeyId] = entry;
+                await SaveAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+
+            return (new KmsPrincipal(accessKeyId, accountId, userName), SecretBytes.Copy(secretText));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secretBytes);
+            CryptographicOperations.ZeroMemory(secretText);
+        }
+    }
+
+    /// <summary>The principals in the file (public data only).</summary>
+    public IReadOnlyList<KmsPrincipal> List() => _entries.Values.Select(e => new KmsPrincipal(e.AccessKeyId, e.AccountId, e.UserName)).OrderBy(p => p.AccessKeyId, StringComparer.Ordinal).ToList();
+
+    /// <summary>A copy of the secret access key of <paramref name="accessKeyId"/>, or null; the caller disposes it.</summary>
+    public SecretBytes? RevealSecret(string accessKeyId) => _entries.TryGetValue(accessKeyId, out var entry) ? Open(entry) : null;
+
+    /// <inheritdoc />
+    public ValueTask<(KmsPrincipal Principal, SecretBytes SecretAccessKey)?> FindAsync(string accessKeyId, CancellationToken cancellationToken = default)
+    {
+        if (accessKeyId is null || !_entries.TryGetValue(accessKeyId, out var entry))
+        {
+            return ValueTask.FromResult<(KmsPrincipal, SecretBytes)?>(null);
+        }
+
+        return ValueTask.FromResult<(KmsPrincipal, SecretBytes)?>((new KmsPrincipal(entry.AccessKeyId, entry.AccountId, entry.UserName), Open(entry)));
+    }
+
+    /// <summary>Wipes the file key.</summary>
+    public void Dispose()
+    {
+        _fileKey.Dispose();
+        _writeGate.Dispose();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"PrincipalFile({_path}, {_entries.Count} principals)";
+
+    private byte[] Seal(string accessKeyId, ReadOnlySpan<byte> secret)
+    {
+        var sealedSecret = new byte[NonceLength + TagLength + secret.Length];
+        RandomNumberGenerator.Fill(sealedSecret.AsSpan(0, NonceLength));
+        using var aes = new AesGcm(_fileKey.Span, TagLength);
+        aes.Encrypt(sealedSecret.AsSpan(0, NonceLength), secret, sealedSecret.AsSpan(NonceLength + TagLength), sealedSecret.AsSpan(NonceLength, TagLength), Encoding.UTF8.GetBytes(accessKeyId));
+        return sealedSecret;
+    }
+
+    private SecretBytes Open(Entry entry) => SecretBytes.Create(
+        entry.SealedSecret.Length - NonceLength - TagLength,
+        (key: _fileKey, entry),
+        static (plaintext, state) =>
+        {
+            var s = state.entry.SealedSecret.AsSpan();
+            using var aes = new AesGcm(state.key.Span, TagLength);
+            aes.Decrypt(s[..NonceLength], s[(NonceLength + TagLength)..], s.Slice(NonceLength, TagLength), plaintext, Encoding.UTF8.GetBytes(state.entry.AccessKeyId));
+        });
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        var document = new PrincipalDocument(1, _wrappedFileKey, _entries.Values.OrderBy(e => e.AccessKeyId, StringComparer.Ordinal).ToList());
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(document, PrincipalFileJsonContext.Default.PrincipalDocument);
+        var temporary = _path + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        var stream = new FileStream(temporary, options);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, _path, overwrite: true);
+    }
+
+    internal sealed record Entry(string AccessKeyId, string AccountId, string UserName, byte[] SealedSecret);
+
+    internal sealed record PrincipalDocument(int Version, byte[] WrappedFileKey, List<Entry> Principals);
+}
+
+/// <summary>JSON for <see cref="PrincipalFile"/>.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(PrincipalFile.PrincipalDocument))]
+internal sealed partial class PrincipalFileJsonContext : JsonSerializerContext;
