@@ -182,10 +182,10 @@ public sealed class Pkcs11RootKeyProvider : IRootKeyProvider, IDisposable
                 {
                     plaintext = session.Decrypt(mechanism, _key, sealedKey);
                 }
-                catch (Pkcs11Exception e) when (e.RV is CKR.CKR_ENCRYPTED_DATA_INVALID or CKR.CKR_ENCRYPTED_DATA_LEN_RANGE or CKR.CKR_DATA_INVALID or CKR.CKR_DATA_LEN_RANGE)
+                catch (Pkcs11Exception e) when (IsAuthenticationFailure(e.RV))
                 {
                     throw new CryptographicException(
-                        $"The data key could not be unwrapped with root key '{KeyLabel}' in HSM slot {SlotId}: that is not the root key it was wrapped with, or the wrapped key or its context was altered.");
+                        $"The data key could not be unwrapped with root key '{KeyLabel}' in HSM slot {SlotId}: that is not the root key it was wrapped with, or the wrapped key or its context was altered ({e.RV}).");
                 }
                 catch (Pkcs11Exception e)
                 {
@@ -344,6 +344,14 @@ public sealed class Pkcs11RootKeyProvider : IRootKeyProvider, IDisposable
             throw new InvalidOperationException($"Refusing root key '{label}' on HSM slot {slotId}: it does not allow both encryption and decryption (CKA_ENCRYPT, CKA_DECRYPT).");
         }
     }
+
+    /// <summary>
+    /// How tokens report a GCM tag mismatch. The standard answer is CKR_ENCRYPTED_DATA_INVALID (or a
+    /// length error), but SoftHSM2 answers CKR_GENERAL_ERROR. With a key and session that just worked
+    /// for the same mechanism, a general error in C_Decrypt is read as a failed check too.
+    /// </summary>
+    private static bool IsAuthenticationFailure(CKR rv) =>
+        rv is CKR.CKR_ENCRYPTED_DATA_INVALID or CKR.CKR_ENCRYPTED_DATA_LEN_RANGE or CKR.CKR_DATA_INVALID or CKR.CKR_DATA_LEN_RANGE or CKR.CKR_GENERAL_ERROR;
 
     private static byte[] AssociatedData(ReadOnlySpan<byte> context)
     {
