@@ -11,12 +11,12 @@ namespace Conclave.Kms.RootKeys.Internal;
 /// </summary>
 internal static class LibdlResolver
 {
-    private static int s_registered;
+    private static int _registered;
 
     /// <summary>Registers the resolver; tolerates being called again or another resolver already set.</summary>
     public static void EnsureRegistered()
     {
-        if (Interlocked.Exchange(ref s_registered, 1) != 0)
+        if (Interlocked.Exchange(ref _registered, 1) != 0)
         {
             return;
         }
