@@ -273,9 +273,17 @@ public sealed class AsymmetricKeyHandle : IDisposable
                     }
 
                 case SignatureScheme.Ecdsa:
-                    return raw
-                        ? _ecdsa!.VerifyData(message, signature, info.Hash, DSASignatureFormat.Rfc3279DerSequence)
-                        : _ecdsa!.VerifyHash(message, signature, DSASignatureFormat.Rfc3279DerSequence);
+                    {
+                        Span<byte> fixedWidth = stackalloc byte[2 * _spec.CoordinateSize];
+                        if (!EcdsaDer.TryToP1363(signature, _spec.CoordinateSize, fixedWidth))
+                        {
+                            return false;
+                        }
+
+                        return raw
+                            ? _ecdsa!.VerifyData(message, fixedWidth, info.Hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+                            : _ecdsa!.VerifyHash(message, fixedWidth, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                    }
 
                 case SignatureScheme.Ed25519:
                     return NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(_edPublicKey!, message, signature);
