@@ -18,7 +18,7 @@ namespace Conclave.Server;
 public sealed class KmsApiHost : IAsyncDisposable
 {
     /// <summary>The default port.</summary>
-    public const int DefaultPort = 4599;
+    public const int DefaultPort = 7600;
 
     private readonly WebApplication _app;
     private int _stopped;
@@ -29,7 +29,7 @@ public sealed class KmsApiHost : IAsyncDisposable
         Address = address;
     }
 
-    /// <summary>The base URL served, for example <c>http://127.0.0.1:4599</c> (the bound port when started with port 0).</summary>
+    /// <summary>The base URL served, for example <c>http://127.0.0.1:7600</c> (the bound port when started with port 0).</summary>
     public Uri Address { get; }
 
     /// <summary>

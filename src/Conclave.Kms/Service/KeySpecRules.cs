@@ -1,29 +1,30 @@
-using System.Security.Cryptography;
 using Conclave.Crypto;
-using Conclave.Kms.Api;
+using Conclave.Kms.Crypto;
 
 namespace Conclave.Kms.Service;
 
-/// <summary>What the service needs to know about key specs, in one place.</summary>
+/// <summary>What the service needs to know about key specs, over <see cref="KeySpecs"/> and the generators.</summary>
 internal static class KeySpecRules
 {
+    public static string DefaultUsage(string keySpec) => KeySpecs.KeyUsagesFor(KeySpecs.Validate(keySpec))[0];
+
     public static void Validate(string keySpec, string keyUsage)
     {
-        if (keySpec != "SYMMETRIC_DEFAULT")
-        {
-            throw new KmsException(KmsErrorType.Validation, $"1 validation error detected: Value '{keySpec}' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set");
-        }
-
-        if (keyUsage != "ENCRYPT_DECRYPT")
-        {
-            throw new KmsException(KmsErrorType.Validation, $"KeyUsage {keyUsage} is not compatible with KeySpec {keySpec}.");
-        }
+        KeySpecs.Validate(keySpec);
+        KeySpecs.ValidateKeyUsage(keySpec, keyUsage);
     }
 
-    public static SecretBytes Generate(string keySpec) => SecretBytes.Create(32, 0, static (buffer, _) => RandomNumberGenerator.Fill(buffer));
+    public static SecretBytes Generate(string keySpec) => KeyMaterialGenerator.Generate(keySpec);
 
-    public static byte[]? PublicKey(string keySpec, SecretBytes material) => null;
+    /// <summary>DER SubjectPublicKeyInfo for asymmetric specs, null for symmetric and HMAC keys.</summary>
+    public static byte[]? PublicKey(string keySpec, SecretBytes material) =>
+        KeySpecs.IsAsymmetric(keySpec) ? PublicKeys.ExportSubjectPublicKeyInfo(keySpec, material.Span) : null;
 
     public static (IReadOnlyList<string>? Encryption, IReadOnlyList<string>? Signing, IReadOnlyList<string>? Mac, IReadOnlyList<string>? KeyAgreement) Algorithms(string keySpec, string keyUsage) =>
-        (["SYMMETRIC_DEFAULT"], null, null, null);
+        (NullIfEmpty(KeySpecs.EncryptionAlgorithms(keySpec, keyUsage)),
+         NullIfEmpty(KeySpecs.SigningAlgorithms(keySpec, keyUsage)),
+         NullIfEmpty(KeySpecs.MacAlgorithms(keySpec, keyUsage)),
+         NullIfEmpty(KeySpecs.KeyAgreementAlgorithms(keySpec, keyUsage)));
+
+    private static IReadOnlyList<string>? NullIfEmpty(IReadOnlyList<string> list) => list.Count == 0 ? null : list;
 }

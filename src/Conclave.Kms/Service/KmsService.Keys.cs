@@ -44,7 +44,7 @@ public sealed partial class KmsService
             }
 
             var keySpec = request.KeySpec ?? request.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
-            var keyUsage = request.KeyUsage ?? DefaultUsage(keySpec);
+            var keyUsage = request.KeyUsage ?? KeySpecRules.DefaultUsage(keySpec);
             KeySpecRules.Validate(keySpec, keyUsage);
             var description = request.Description ?? "";
             ValidateDescription(description);
@@ -250,13 +250,6 @@ public sealed partial class KmsService
             CustomKeyStoreId = key.CustomKeyStoreId,
         };
     }
-
-    private static string DefaultUsage(string keySpec) => keySpec switch
-    {
-        _ when keySpec.StartsWith("HMAC_", StringComparison.Ordinal) => "GENERATE_VERIFY_MAC",
-        "SYMMETRIC_DEFAULT" => "ENCRYPT_DECRYPT",
-        _ => "ENCRYPT_DECRYPT",
-    };
 
     /// <summary>AWS's default key policy: the account's principals may do everything with the key.</summary>
     internal static string DefaultPolicy(string tenant) =>

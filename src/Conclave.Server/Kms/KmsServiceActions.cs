@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Conclave.Kms.Api;
+using Conclave.Kms.Api.Actions;
+using Conclave.Kms.Service;
+using Conclave.Server.Aws;
+
+namespace Conclave.Server.Kms;
+
+/// <summary>
+/// The action table of the KMS API: each supported AWS action mapped to its <see cref="KmsService"/>
+/// method, with the JSON (de)serialization of its AWS shapes, the audit digest of the request, and
+/// the wiping of plaintext in requests and responses once they are no longer needed. Actions not
+/// listed here answer UnsupportedOperationException.
+/// </summary>
+public static class KmsServiceActions
+{
+    /// <summary>The action table for <paramref name="service"/>.</summary>
+    public static KmsActionTable Create(KmsService service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var json = KmsJsonContext.Default;
+        var actions = new KmsActionList();
+
+        // Key lifecycle (KmsService.Keys.cs)
+        actions.Add("CreateKey", json.CreateKeyRequest, json.KeyMetadataResponse, service.CreateKeyAsync);
+        actions.Add("DescribeKey", json.KeyIdRequest, json.KeyMetadataResponse, service.DescribeKeyAsync);
+        actions.Add("ListKeys", json.ListKeysRequest, json.ListKeysResponse, service.ListKeysAsync);
+        actions.Add("UpdateKeyDescription", json.UpdateKeyDescriptionRequest, json.EmptyResponse, service.UpdateKeyDescriptionAsync);
+        actions.Add("EnableKey", json.KeyIdRequest, json.EmptyResponse, service.EnableKeyAsync);
+        actions.Add("DisableKey", json.KeyIdRequest, json.EmptyResponse, service.DisableKeyAsync);
+        actions.Add("ScheduleKeyDeletion", json.ScheduleKeyDeletionRequest, json.ScheduleKeyDeletionResponse, service.ScheduleKeyDeletionAsync);
+        actions.Add("CancelKeyDeletion", json.KeyIdRequest, json.KeyIdResponse, service.CancelKeyDeletionAsync);
+
+        // Symmetric data plane (KmsService.Encryption.cs)
+        actions.Add("Encrypt", json.EncryptRequest, json.EncryptResponse, service.EncryptAsync, wipeRequest: r => Wipe(r.Plaintext));
+        actions.Add("Decrypt", json.DecryptRequest, json.DecryptResponse, service.DecryptAsync, wipeResponse: r => Wipe(r.Plaintext));
+        actions.Add("ReEncrypt", json.ReEncryptRequest, json.ReEncryptResponse, service.ReEncryptAsync);
+        actions.Add("GenerateDataKey", json.GenerateDataKeyRequest, json.GenerateDataKeyResponse, service.GenerateDataKeyAsync, wipeResponse: r => Wipe(r.Plaintext));
+        actions.Add("GenerateDataKeyWithoutPlaintext", json.GenerateDataKeyRequest, json.GenerateDataKeyResponse, service.GenerateDataKeyWithoutPlaintextAsync);
+        actions.Add("GenerateRandom", json.GenerateRandomRequest, json.GenerateRandomResponse, service.GenerateRandomAsync, wipeResponse: r => Wipe(r.Plaintext));
+
+        return new KmsActionTable(actions);
+    }
+
+    private static void Wipe(byte[]? secret)
+    {
+        if (secret is not null)
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    /// <summary>Registrations, each turning a typed service method into a <see cref="KmsActionHandler"/>.</summary>
+    private sealed class KmsActionList : List<KeyValuePair<string, KmsActionHandler>>
+    {
+        public void Add<TRequest, TResponse>(
+            string action,
+            JsonTypeInfo<TRequest> requestType,
+            JsonTypeInfo<TResponse> responseType,
+            Func<KmsCallContext, TRequest, CancellationToken, ValueTask<TResponse>> method,
+            Action<TRequest>? wipeRequest = null,
+            Action<TResponse>? wipeResponse = null)
+            where TRequest : class
+            where TResponse : class
+        {
+            Add(KeyValuePair.Create<string, KmsActionHandler>(action, async (context, body, cancellationToken) =>
+            {
+                TRequest request;
+                try
+                {
+                    request = JsonSerializer.Deserialize(body.Span, requestType)
+                        ?? throw new KmsException(KmsErrorType.Serialization, "The request body must be a JSON object.");
+                }
+                catch (JsonException)
+                {
+                    // The exception text may quote the body; say only where the shape is wrong.
+                    throw new KmsException(KmsErrorType.Serialization, $"The request body does not match the {action} request shape (a member has the wrong JSON type or a blob is not base64).");
+                }
+
+                try
+                {
+                    var response = await method(context with { RequestDigest = RequestDigest.Compute(body.Span) }, request, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        var bytes = JsonSerializer.SerializeToUtf8Bytes(response, responseType);
+                        return wipeResponse is null ? new KmsActionResult(bytes) : KmsActionResult.Sensitive(bytes);
+                    }
+                    finally
+                    {
+                        wipeResponse?.Invoke(response);
+                    }
+                }
+                finally
+                {
+                    wipeRequest?.Invoke(request);
+                }
+            }));
+        }
+    }
+}
