@@ -16,6 +16,8 @@ public static class Program
         root.Subcommands.Add(NodeCommand.Create());
         root.Subcommands.Add(ClusterCommand.Create());
         root.Subcommands.Add(Up.UpCommand.Create());
+        root.Subcommands.Add(Server.ServerCommand.Create());
+        root.Subcommands.Add(Audit.AuditCommand.Create());
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
