@@ -415,22 +415,16 @@ public sealed class SqliteKmsStore : IKmsStore
     private async Task ApplyAsync(KmsChange change, CancellationToken cancellationToken)
     {
         using var command = _writer.CreateCommand();
-        KmsConflictKind conflict;
-        string conflictMessage;
         switch (change)
         {
             case InsertKey(var key):
                 command.CommandText = "INSERT INTO kms_keys (lane, tenant, key_id, revision, due_ms, record) VALUES ($lane, $tenant, $key, $revision, $due, $record)";
                 BindKey(command, key);
-                conflict = KmsConflictKind.KeyExists;
-                conflictMessage = $"Key '{key.KeyId}' exists.";
                 break;
             case UpdateKey(var key):
                 command.CommandText = "UPDATE kms_keys SET revision = $revision, due_ms = $due, record = $record WHERE lane = $lane AND revision = $previous";
                 BindKey(command, key);
                 command.Parameters.AddWithValue("$previous", key.Revision - 1);
-                conflict = KmsConflictKind.KeyChanged;
-                conflictMessage = $"Key '{key.KeyId}' changed meanwhile or no longer exists.";
                 break;
             case DeleteKey(var tenant, var keyId):
                 command.CommandText = """
@@ -441,8 +435,6 @@ public sealed class SqliteKmsStore : IKmsStore
                 command.Parameters.AddWithValue("$lane", KeyLane.Compute(tenant, keyId));
                 command.Parameters.AddWithValue("$tenant", tenant);
                 command.Parameters.AddWithValue("$key", keyId);
-                conflict = KmsConflictKind.KeyChanged;
-                conflictMessage = $"Key '{keyId}' no longer exists.";
                 break;
             case InsertKeyVersion(var version):
                 command.CommandText = """
@@ -456,27 +448,19 @@ public sealed class SqliteKmsStore : IKmsStore
                 command.Parameters.AddWithValue("$wrapped", version.WrappedMaterial);
                 command.Parameters.AddWithValue("$public", (object?)version.PublicKey ?? DBNull.Value);
                 command.Parameters.AddWithValue("$rotation", (object?)version.RotationType ?? DBNull.Value);
-                conflict = KmsConflictKind.KeyVersionExists;
-                conflictMessage = $"Version {version.Version} of key '{version.KeyId}' exists.";
                 break;
             case InsertAlias(var alias):
                 command.CommandText = "INSERT INTO kms_aliases (tenant, alias_name, key_id, created_ms, updated_ms) VALUES ($tenant, $name, $key, $created, $updated)";
                 BindAlias(command, alias);
-                conflict = KmsConflictKind.AliasExists;
-                conflictMessage = $"An alias with the name {alias.AliasName} already exists";
                 break;
             case UpdateAlias(var alias):
                 command.CommandText = "UPDATE kms_aliases SET key_id = $key, updated_ms = $updated WHERE tenant = $tenant AND alias_name = $name AND $created IS NOT NULL";
                 BindAlias(command, alias);
-                conflict = KmsConflictKind.AliasMissing;
-                conflictMessage = $"Alias '{alias.AliasName}' does not exist.";
                 break;
             case DeleteAlias(var tenant, var aliasName):
                 command.CommandText = "DELETE FROM kms_aliases WHERE tenant = $tenant AND alias_name = $name";
                 command.Parameters.AddWithValue("$tenant", tenant);
                 command.Parameters.AddWithValue("$name", aliasName);
-                conflict = KmsConflictKind.AliasMissing;
-                conflictMessage = $"Alias '{aliasName}' does not exist.";
                 break;
             case ReplaceTags(var tenant, var keyId, var tags):
                 var lane = KeyLane.Compute(tenant, keyId);
@@ -500,15 +484,11 @@ public sealed class SqliteKmsStore : IKmsStore
                 command.Parameters.AddWithValue("$grant", grant.GrantId);
                 command.Parameters.AddWithValue("$created", grant.CreatedAt.ToUnixTimeMilliseconds());
                 command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(grant, StoreJsonContext.Default.GrantRecord));
-                conflict = KmsConflictKind.GrantMissing;
-                conflictMessage = $"Grant '{grant.GrantId}' exists.";
                 break;
             case DeleteGrant(var tenant, var keyId, var grantId):
                 command.CommandText = "DELETE FROM kms_grants WHERE lane = $lane AND grant_id = $grant";
                 command.Parameters.AddWithValue("$lane", KeyLane.Compute(tenant, keyId));
                 command.Parameters.AddWithValue("$grant", grantId);
-                conflict = KmsConflictKind.GrantMissing;
-                conflictMessage = $"Grant '{grantId}' does not exist.";
                 break;
             case InsertTenantKek(var kek):
                 command.CommandText = "INSERT INTO kms_tenant_keks (tenant, version, wrapped, created_ms) VALUES ($tenant, $version, $wrapped, $created)";
@@ -516,8 +496,6 @@ public sealed class SqliteKmsStore : IKmsStore
                 command.Parameters.AddWithValue("$version", kek.Version);
                 command.Parameters.AddWithValue("$wrapped", kek.WrappedKek);
                 command.Parameters.AddWithValue("$created", kek.CreatedAt.ToUnixTimeMilliseconds());
-                conflict = KmsConflictKind.TenantKekExists;
-                conflictMessage = $"Key-encryption key version {kek.Version} of the tenant exists.";
                 break;
             default:
                 throw new UnreachableException($"Unknown change {change.GetType().Name}.");
@@ -530,12 +508,12 @@ public sealed class SqliteKmsStore : IKmsStore
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
         {
-            throw new KmsConflictException(conflict, conflictMessage);
+            throw KmsChangeConflict.For(change);
         }
 
         if (affected == 0)
         {
-            throw new KmsConflictException(conflict, conflictMessage);
+            throw KmsChangeConflict.For(change);
         }
     }
 

@@ -1,0 +1,568 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Conclave.Kms.Audit;
+using Conclave.Kms.Keys;
+using Conclave.Kms.Storage.Internal;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Conclave.Kms.Storage.Postgres;
+
+/// <summary>
+/// The production KMS store: one PostgreSQL database shared by any number of stateless server
+/// processes. Semantics are those of <see cref="Sqlite.SqliteKmsStore"/>: a request's changes and its
+/// audit record are one transaction. Within a process, writes go through group commit
+/// (<see cref="CommitBatcher"/>, one transaction per batch, a savepoint per commit). Across
+/// processes, the audit chain is serialized by the one-row <c>kms_audit_head</c> table: every batch
+/// locks it (<c>SELECT ... FOR UPDATE</c>) before anything else and reads the head there, never from
+/// memory, so two processes can never append the same sequence number or fork the chain.
+/// Key rows are keyed by their <see cref="KeyLane"/>; text columns that are ordered on use the
+/// <c>"C"</c> collation so order is ordinal whatever the database locale.
+/// </summary>
+[DebuggerDisplay("{ToString(),nq}")]
+public sealed class PostgresKmsStore : IKmsStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS kms_keys (
+            lane bytea PRIMARY KEY, tenant text COLLATE "C" NOT NULL, key_id text COLLATE "C" NOT NULL, revision bigint NOT NULL,
+            due_ms bigint, record text NOT NULL, UNIQUE (tenant, key_id));
+        CREATE INDEX IF NOT EXISTS kms_keys_due ON kms_keys (due_ms) WHERE due_ms IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS kms_key_versions (
+            lane bytea NOT NULL, version integer NOT NULL, created_ms bigint NOT NULL, kek_version integer NOT NULL,
+            wrapped bytea NOT NULL, public_key bytea, rotation_type text, PRIMARY KEY (lane, version));
+        CREATE TABLE IF NOT EXISTS kms_aliases (
+            tenant text COLLATE "C" NOT NULL, alias_name text COLLATE "C" NOT NULL, key_id text COLLATE "C" NOT NULL,
+            created_ms bigint NOT NULL, updated_ms bigint NOT NULL, PRIMARY KEY (tenant, alias_name));
+        CREATE TABLE IF NOT EXISTS kms_tags (
+            lane bytea NOT NULL, tag_key text COLLATE "C" NOT NULL, tag_value text NOT NULL, PRIMARY KEY (lane, tag_key));
+        CREATE TABLE IF NOT EXISTS kms_grants (
+            lane bytea NOT NULL, grant_id text COLLATE "C" NOT NULL, created_ms bigint NOT NULL, record text NOT NULL,
+            PRIMARY KEY (lane, grant_id));
+        CREATE TABLE IF NOT EXISTS kms_tenant_keks (
+            tenant text COLLATE "C" NOT NULL, version integer NOT NULL, wrapped bytea NOT NULL, created_ms bigint NOT NULL,
+            PRIMARY KEY (tenant, version));
+        CREATE TABLE IF NOT EXISTS kms_audit (
+            seq bigint PRIMARY KEY, time_ms bigint NOT NULL, principal text NOT NULL, tenant text NOT NULL,
+            action text NOT NULL, key_id text, key_version integer, request_id text NOT NULL, outcome text NOT NULL,
+            request_digest bytea NOT NULL, prev_hash bytea NOT NULL, hash bytea NOT NULL);
+        CREATE TABLE IF NOT EXISTS kms_audit_head (
+            id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL, hash bytea NOT NULL);
+        INSERT INTO kms_audit_head (id, seq, hash) VALUES (1, 0, @genesis) ON CONFLICT (id) DO NOTHING;
+        """;
+
+    // Any constant works: it only keeps two processes from creating the schema at the same time
+    // (concurrent CREATE TABLE IF NOT EXISTS can still fail on the catalog's unique index).
+    private const long SchemaLockId = 0x636F6E636C617665; // "conclave"
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly CommitBatcher _batcher;
+    private readonly string _description;
+
+    private PostgresKmsStore(NpgsqlDataSource dataSource, string description)
+    {
+        _dataSource = dataSource;
+        _description = description;
+        _batcher = new CommitBatcher(ApplyBatchAsync);
+    }
+
+    /// <summary>Test hook: runs inside the batch transaction after the changes of each commit, before its audit append.</summary>
+    internal Action<IReadOnlyList<KmsChange>>? FailurePointForTests { get; set; }
+
+    /// <summary>Opens the store in the database <paramref name="connectionString"/> names, creating its tables if absent.</summary>
+    public static async Task<PostgresKmsStore> OpenAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var description = $"PostgresKmsStore({builder.Host}:{builder.Port}/{builder.Database})";
+        var dataSource = NpgsqlDataSource.Create(builder);
+        try
+        {
+            var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@id)", connection, transaction))
+                    {
+                        command.Parameters.AddWithValue("id", SchemaLockId);
+                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    using (var command = new NpgsqlCommand(Schema, connection, transaction))
+                    {
+                        command.Parameters.AddWithValue("genesis", AuditChain.GenesisHash());
+                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return new PostgresKmsStore(dataSource, description);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<KeyRecord?> GetKeyAsync(string tenant, string keyId, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT record FROM kms_keys WHERE lane = @lane",
+            c => c.Parameters.AddWithValue("lane", KeyLane.Compute(tenant, keyId)),
+            r => ReadKey(r.GetString(0)),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<KeyRecord>> ListKeysAsync(string tenant, string? afterKeyId, int limit, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT record FROM kms_keys WHERE tenant = @tenant AND key_id > @after ORDER BY key_id LIMIT @limit",
+            c =>
+            {
+                c.Parameters.AddWithValue("tenant", tenant);
+                c.Parameters.AddWithValue("after", afterKeyId ?? "");
+                c.Parameters.AddWithValue("limit", (long)limit);
+            },
+            r => ReadKey(r.GetString(0)),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<KeyRecord>> ListKeysDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT record FROM kms_keys WHERE due_ms IS NOT NULL AND due_ms <= @now ORDER BY due_ms LIMIT @limit",
+            c =>
+            {
+                c.Parameters.AddWithValue("now", now.ToUnixTimeMilliseconds());
+                c.Parameters.AddWithValue("limit", (long)limit);
+            },
+            r => ReadKey(r.GetString(0)),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<KeyVersionRecord?> GetKeyVersionAsync(string tenant, string keyId, int version, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT version, created_ms, kek_version, wrapped, public_key, rotation_type FROM kms_key_versions WHERE lane = @lane AND version = @version",
+            c =>
+            {
+                c.Parameters.AddWithValue("lane", KeyLane.Compute(tenant, keyId));
+                c.Parameters.AddWithValue("version", version);
+            },
+            r => ReadVersion(tenant, keyId, r),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<KeyVersionRecord>> ListKeyVersionsAsync(string tenant, string keyId, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT version, created_ms, kek_version, wrapped, public_key, rotation_type FROM kms_key_versions WHERE lane = @lane ORDER BY version",
+            c => c.Parameters.AddWithValue("lane", KeyLane.Compute(tenant, keyId)),
+            r => ReadVersion(tenant, keyId, r),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<AliasRecord?> GetAliasAsync(string tenant, string aliasName, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT alias_name, key_id, created_ms, updated_ms FROM kms_aliases WHERE tenant = @tenant AND alias_name = @name",
+            c =>
+            {
+                c.Parameters.AddWithValue("tenant", tenant);
+                c.Parameters.AddWithValue("name", aliasName);
+            },
+            r => ReadAlias(tenant, r),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<AliasRecord>> ListAliasesAsync(string tenant, string? keyId, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            keyId is null
+                ? "SELECT alias_name, key_id, created_ms, updated_ms FROM kms_aliases WHERE tenant = @tenant ORDER BY alias_name"
+                : "SELECT alias_name, key_id, created_ms, updated_ms FROM kms_aliases WHERE tenant = @tenant AND key_id = @key ORDER BY alias_name",
+            c =>
+            {
+                c.Parameters.AddWithValue("tenant", tenant);
+                if (keyId is not null)
+                {
+                    c.Parameters.AddWithValue("key", keyId);
+                }
+            },
+            r => ReadAlias(tenant, r),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<KeyTag>> GetTagsAsync(string tenant, string keyId, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT tag_key, tag_value FROM kms_tags WHERE lane = @lane ORDER BY tag_key",
+            c => c.Parameters.AddWithValue("lane", KeyLane.Compute(tenant, keyId)),
+            r => new KeyTag(r.GetString(0), r.GetString(1)),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<GrantRecord>> ListGrantsAsync(string tenant, string keyId, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT record FROM kms_grants WHERE lane = @lane ORDER BY created_ms, grant_id",
+            c => c.Parameters.AddWithValue("lane", KeyLane.Compute(tenant, keyId)),
+            r => JsonSerializer.Deserialize(r.GetString(0), StoreJsonContext.Default.GrantRecord)!,
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<TenantKekRecord?> GetTenantKekAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT version, wrapped, created_ms FROM kms_tenant_keks WHERE tenant = @tenant ORDER BY version DESC LIMIT 1",
+            c => c.Parameters.AddWithValue("tenant", tenant),
+            r => new TenantKekRecord(tenant, r.GetInt32(0), r.GetFieldValue<byte[]>(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<TenantKekRecord?> GetTenantKekAsync(string tenant, int version, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT version, wrapped, created_ms FROM kms_tenant_keks WHERE tenant = @tenant AND version = @version",
+            c =>
+            {
+                c.Parameters.AddWithValue("tenant", tenant);
+                c.Parameters.AddWithValue("version", version);
+            },
+            r => new TenantKekRecord(tenant, r.GetInt32(0), r.GetFieldValue<byte[]>(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> CommitAsync(IReadOnlyList<KmsChange> changes, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(audit);
+        return _batcher.EnqueueAsync(changes, audit, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<AuditRecord> ReadAuditAsync(long fromSequence = 1, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = new NpgsqlCommand(
+                "SELECT seq, time_ms, principal, tenant, action, key_id, key_version, request_id, outcome, request_digest, prev_hash, hash FROM kms_audit WHERE seq >= @from ORDER BY seq",
+                connection);
+            command.Parameters.AddWithValue("from", fromSequence);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var entry = new AuditEntry(
+                        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                        reader.GetString(2),
+                        reader.GetString(3),
+                        reader.GetString(4),
+                        reader.IsDBNull(5) ? null : reader.GetString(5),
+                        reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                        reader.GetString(7),
+                        reader.GetString(8),
+                        reader.GetFieldValue<byte[]>(9));
+                    yield return new AuditRecord(reader.GetInt64(0), entry, reader.GetFieldValue<byte[]>(10), reader.GetFieldValue<byte[]>(11));
+                }
+            }
+        }
+    }
+
+    /// <summary>Finishes queued commits and closes the connection pool.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _batcher.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Host, port and database; never credentials.</summary>
+    public override string ToString() => _description;
+
+    private static KeyRecord ReadKey(string json) => JsonSerializer.Deserialize(json, StoreJsonContext.Default.KeyRecord)!;
+
+    private static KeyVersionRecord ReadVersion(string tenant, string keyId, NpgsqlDataReader r) => new(
+        tenant,
+        keyId,
+        r.GetInt32(0),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
+        r.GetInt32(2),
+        r.GetFieldValue<byte[]>(3),
+        r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4),
+        r.IsDBNull(5) ? null : r.GetString(5));
+
+    private static AliasRecord ReadAlias(string tenant, NpgsqlDataReader r) => new(
+        tenant,
+        r.GetString(0),
+        r.GetString(1),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)));
+
+    private async ValueTask<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = new NpgsqlCommand(sql, connection);
+            bind(command);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var rows = new List<T>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(read(reader));
+                }
+
+                return rows;
+            }
+        }
+    }
+
+    private async Task ApplyBatchAsync(IReadOnlyList<PendingCommit> batch, CancellationToken cancellationToken)
+    {
+        var outcomes = new (long Sequence, Exception? Error)[batch.Count];
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                // The head row lock serializes appends across every process sharing the database;
+                // it is taken first, so batches never wait on each other's row locks in another order.
+                long head;
+                byte[] headHash;
+                using (var command = new NpgsqlCommand("SELECT seq, hash FROM kms_audit_head WHERE id = 1 FOR UPDATE", connection, transaction))
+                {
+                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            throw new InvalidOperationException("The audit head row is missing from kms_audit_head.");
+                        }
+
+                        head = reader.GetInt64(0);
+                        headHash = reader.GetFieldValue<byte[]>(1);
+                    }
+                }
+
+                var startHead = head;
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var pending = batch[i];
+                    await transaction.SaveAsync("kms_commit", cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        foreach (var change in pending.Changes)
+                        {
+                            await ApplyAsync(connection, transaction, change, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        FailurePointForTests?.Invoke(pending.Changes);
+                        var sequence = head + 1;
+                        var hash = AuditChain.ComputeHash(sequence, headHash, pending.Audit);
+                        await AppendAuditAsync(connection, transaction, sequence, headHash, hash, pending.Audit, cancellationToken).ConfigureAwait(false);
+                        await transaction.ReleaseAsync("kms_commit", cancellationToken).ConfigureAwait(false);
+                        head = sequence;
+                        headHash = hash;
+                        outcomes[i] = (sequence, null);
+                    }
+#pragma warning disable CA1031 // one commit's failure is reported to its caller; the others in the batch go on
+                    catch (Exception e)
+#pragma warning restore CA1031
+                    {
+                        await transaction.RollbackAsync("kms_commit", cancellationToken).ConfigureAwait(false);
+                        await transaction.ReleaseAsync("kms_commit", cancellationToken).ConfigureAwait(false);
+                        outcomes[i] = (0, e);
+                    }
+                }
+
+                if (head != startHead)
+                {
+                    using var command = new NpgsqlCommand("UPDATE kms_audit_head SET seq = @seq, hash = @hash WHERE id = 1", connection, transaction);
+                    command.Parameters.AddWithValue("seq", head);
+                    command.Parameters.AddWithValue("hash", headHash);
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i].Error is { } error)
+            {
+                batch[i].Fail(error);
+            }
+            else
+            {
+                batch[i].Succeed(outcomes[i].Sequence);
+            }
+        }
+    }
+
+    private static async Task AppendAuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long sequence, byte[] previousHash, byte[] hash, AuditEntry entry, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(
+            """
+            INSERT INTO kms_audit (seq, time_ms, principal, tenant, action, key_id, key_version, request_id, outcome, request_digest, prev_hash, hash)
+            VALUES (@seq, @time, @principal, @tenant, @action, @key, @version, @request, @outcome, @digest, @prev, @hash)
+            """,
+            connection,
+            transaction);
+        command.Parameters.AddWithValue("seq", sequence);
+        command.Parameters.AddWithValue("time", entry.Time.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("principal", entry.Principal);
+        command.Parameters.AddWithValue("tenant", entry.Tenant);
+        command.Parameters.AddWithValue("action", entry.Action);
+        command.Parameters.Add(NullableParameter("key", NpgsqlDbType.Text, entry.KeyId));
+        command.Parameters.Add(NullableParameter("version", NpgsqlDbType.Integer, entry.KeyVersion));
+        command.Parameters.AddWithValue("request", entry.RequestId);
+        command.Parameters.AddWithValue("outcome", entry.Outcome);
+        command.Parameters.AddWithValue("digest", entry.RequestDigest);
+        command.Parameters.AddWithValue("prev", previousHash);
+        command.Parameters.AddWithValue("hash", hash);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, KmsChange change, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
+        switch (change)
+        {
+            case InsertKey(var key):
+                command.CommandText = "INSERT INTO kms_keys (lane, tenant, key_id, revision, due_ms, record) VALUES (@lane, @tenant, @key, @revision, @due, @record)";
+                BindKey(command, key);
+                break;
+            case UpdateKey(var key):
+                command.CommandText = "UPDATE kms_keys SET revision = @revision, due_ms = @due, record = @record WHERE lane = @lane AND revision = @previous";
+                BindKey(command, key);
+                command.Parameters.AddWithValue("previous", key.Revision - 1);
+                break;
+            case DeleteKey(var tenant, var keyId):
+                // Several statements: Npgsql reports the rows affected by all of them, as SQLite does.
+                command.CommandText = """
+                    DELETE FROM kms_key_versions WHERE lane = @lane; DELETE FROM kms_tags WHERE lane = @lane;
+                    DELETE FROM kms_grants WHERE lane = @lane; DELETE FROM kms_aliases WHERE tenant = @tenant AND key_id = @key;
+                    DELETE FROM kms_keys WHERE lane = @lane;
+                    """;
+                command.Parameters.AddWithValue("lane", KeyLane.Compute(tenant, keyId));
+                command.Parameters.AddWithValue("tenant", tenant);
+                command.Parameters.AddWithValue("key", keyId);
+                break;
+            case InsertKeyVersion(var version):
+                command.CommandText = """
+                    INSERT INTO kms_key_versions (lane, version, created_ms, kek_version, wrapped, public_key, rotation_type)
+                    VALUES (@lane, @version, @created, @kek, @wrapped, @public, @rotation)
+                    """;
+                command.Parameters.AddWithValue("lane", KeyLane.Compute(version.Tenant, version.KeyId));
+                command.Parameters.AddWithValue("version", version.Version);
+                command.Parameters.AddWithValue("created", version.CreatedAt.ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("kek", version.KekVersion);
+                command.Parameters.AddWithValue("wrapped", version.WrappedMaterial);
+                command.Parameters.Add(NullableParameter("public", NpgsqlDbType.Bytea, version.PublicKey));
+                command.Parameters.Add(NullableParameter("rotation", NpgsqlDbType.Text, version.RotationType));
+                break;
+            case InsertAlias(var alias):
+                command.CommandText = "INSERT INTO kms_aliases (tenant, alias_name, key_id, created_ms, updated_ms) VALUES (@tenant, @name, @key, @created, @updated)";
+                BindAlias(command, alias);
+                command.Parameters.AddWithValue("created", alias.CreatedAt.ToUnixTimeMilliseconds());
+                break;
+            case UpdateAlias(var alias):
+                command.CommandText = "UPDATE kms_aliases SET key_id = @key, updated_ms = @updated WHERE tenant = @tenant AND alias_name = @name";
+                BindAlias(command, alias);
+                break;
+            case DeleteAlias(var tenant, var aliasName):
+                command.CommandText = "DELETE FROM kms_aliases WHERE tenant = @tenant AND alias_name = @name";
+                command.Parameters.AddWithValue("tenant", tenant);
+                command.Parameters.AddWithValue("name", aliasName);
+                break;
+            case ReplaceTags(var tenant, var keyId, var tags):
+                var lane = KeyLane.Compute(tenant, keyId);
+                command.CommandText = "DELETE FROM kms_tags WHERE lane = @lane";
+                command.Parameters.AddWithValue("lane", lane);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var tag in tags)
+                {
+                    using var insert = new NpgsqlCommand("INSERT INTO kms_tags (lane, tag_key, tag_value) VALUES (@lane, @key, @value)", connection, transaction);
+                    insert.Parameters.AddWithValue("lane", lane);
+                    insert.Parameters.AddWithValue("key", tag.TagKey);
+                    insert.Parameters.AddWithValue("value", tag.TagValue);
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            case InsertGrant(var grant):
+                command.CommandText = "INSERT INTO kms_grants (lane, grant_id, created_ms, record) VALUES (@lane, @grant, @created, @record)";
+                command.Parameters.AddWithValue("lane", KeyLane.Compute(grant.Tenant, grant.KeyId));
+                command.Parameters.AddWithValue("grant", grant.GrantId);
+                command.Parameters.AddWithValue("created", grant.CreatedAt.ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("record", JsonSerializer.Serialize(grant, StoreJsonContext.Default.GrantRecord));
+                break;
+            case DeleteGrant(var tenant, var keyId, var grantId):
+                command.CommandText = "DELETE FROM kms_grants WHERE lane = @lane AND grant_id = @grant";
+                command.Parameters.AddWithValue("lane", KeyLane.Compute(tenant, keyId));
+                command.Parameters.AddWithValue("grant", grantId);
+                break;
+            case InsertTenantKek(var kek):
+                command.CommandText = "INSERT INTO kms_tenant_keks (tenant, version, wrapped, created_ms) VALUES (@tenant, @version, @wrapped, @created)";
+                command.Parameters.AddWithValue("tenant", kek.Tenant);
+                command.Parameters.AddWithValue("version", kek.Version);
+                command.Parameters.AddWithValue("wrapped", kek.WrappedKek);
+                command.Parameters.AddWithValue("created", kek.CreatedAt.ToUnixTimeMilliseconds());
+                break;
+            default:
+                throw new UnreachableException($"Unknown change {change.GetType().Name}.");
+        }
+
+        int affected;
+        try
+        {
+            affected = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw KmsChangeConflict.For(change);
+        }
+
+        if (affected == 0)
+        {
+            throw KmsChangeConflict.For(change);
+        }
+    }
+
+    private static void BindKey(NpgsqlCommand command, KeyRecord key)
+    {
+        command.Parameters.AddWithValue("lane", KeyLane.Compute(key.Tenant, key.KeyId));
+        command.Parameters.AddWithValue("tenant", key.Tenant);
+        command.Parameters.AddWithValue("key", key.KeyId);
+        command.Parameters.AddWithValue("revision", key.Revision);
+        command.Parameters.Add(NullableParameter("due", NpgsqlDbType.Bigint, KeyDue.DueDate(key)?.ToUnixTimeMilliseconds()));
+        command.Parameters.AddWithValue("record", JsonSerializer.Serialize(key, StoreJsonContext.Default.KeyRecord));
+    }
+
+    private static NpgsqlParameter NullableParameter(string name, NpgsqlDbType type, object? value) =>
+        new(name, type) { Value = value ?? DBNull.Value };
+
+    private static void BindAlias(NpgsqlCommand command, AliasRecord alias)
+    {
+        command.Parameters.AddWithValue("tenant", alias.Tenant);
+        command.Parameters.AddWithValue("name", alias.AliasName);
+        command.Parameters.AddWithValue("key", alias.KeyId);
+        command.Parameters.AddWithValue("updated", alias.UpdatedAt.ToUnixTimeMilliseconds());
+    }
+}
