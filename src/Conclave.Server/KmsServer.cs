@@ -3,6 +3,7 @@ using Conclave.Kms.Envelope;
 using Conclave.Kms.RootKeys;
 using Conclave.Kms.Service;
 using Conclave.Kms.Storage;
+using Conclave.Kms.Storage.Postgres;
 using Conclave.Kms.Storage.Sqlite;
 using Conclave.Kms.Tenants;
 using Conclave.Mpc.Storage;
@@ -88,6 +89,9 @@ public sealed partial class KmsServer : IAsyncDisposable
             IKmsStore store = options.Store switch
             {
                 "sqlite" => await SqliteKmsStore.OpenAsync(Path.Combine(directory, "kms.db"), cancellationToken).ConfigureAwait(false),
+                "postgres" => await PostgresKmsStore.OpenAsync(
+                    options.PostgresConnectionString ?? throw new ArgumentException("The postgres store needs a connection string (CONCLAVE_KMS_POSTGRES).", nameof(options)),
+                    cancellationToken).ConfigureAwait(false),
                 _ => throw new ArgumentException($"Unknown store '{options.Store}' (sqlite or postgres).", nameof(options)),
             };
             disposables.Push(store);

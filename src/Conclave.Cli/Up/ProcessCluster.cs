@@ -17,7 +17,7 @@ internal static partial class ProcessCluster
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
-    internal static async Task<int> RunAsync(string dataDirectory, int bridgePort, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(string dataDirectory, int bridgePort, Conclave.Server.KmsServer kms, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         string clusterDirectory;
         bool created;
@@ -60,7 +60,7 @@ internal static partial class ProcessCluster
                 await stderr.WriteLineAsync("up: the nodes did not all reach each other in time; the cluster runs degraded (GET /health tells which).").ConfigureAwait(false);
             }
 
-            await UpCommand.PrintBannerAsync(stdout, $"{children.Count} MPC node processes over gRPC with mutual TLS on loopback", Path.GetFullPath(dataDirectory), created, bridge).ConfigureAwait(false);
+            await UpCommand.PrintBannerAsync(stdout, $"{children.Count} MPC node processes over gRPC with mutual TLS on loopback", Path.GetFullPath(dataDirectory), created, bridge, kms).ConfigureAwait(false);
             foreach (var (child, k) in children.Select((c, k) => (c, k)))
             {
                 var nodeId = Path.GetFileNameWithoutExtension(configs[k]);

@@ -26,7 +26,7 @@ public sealed class UpProcessTests : IDisposable
         var data = Path.Combine(_dir, "data");
         var bridge = $"http://127.0.0.1:{port}";
         string publicKey;
-        using (var up = new ConclaveProcess("up", "--data-dir", data, "--bridge-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        using (var up = new ConclaveProcess("up", "--data-dir", data, "--bridge-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--api-port", "0"))
         {
             await up.WaitForLineAsync("Press Ctrl-C to stop.", StartTimeout);
             Assert.Contains($"bridge API {bridge}", up.Output, StringComparison.Ordinal);
@@ -36,7 +36,7 @@ public sealed class UpProcessTests : IDisposable
             Assert.Equal(0, await up.InterruptAsync(TimeSpan.FromSeconds(20)));
         }
 
-        using (var up = new ConclaveProcess("up", "--data-dir", data, "--bridge-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        using (var up = new ConclaveProcess("up", "--data-dir", data, "--bridge-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--api-port", "0"))
         {
             await up.WaitForLineAsync("Press Ctrl-C to stop.", StartTimeout);
             var pubkey = await GetAsync($"{bridge}/pubkey/w1");
@@ -59,7 +59,7 @@ public sealed class UpProcessTests : IDisposable
         }
 
         var bridge = $"http://127.0.0.1:{port}";
-        using var up = new ConclaveProcess("up", "--processes", "--data-dir", data, "--bridge-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var up = new ConclaveProcess("up", "--processes", "--data-dir", data, "--bridge-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--api-port", "0");
         await up.WaitForLineAsync("Press Ctrl-C to stop.", StartTimeout);
         Assert.Contains($"[node2] ready node2 grpc=127.0.0.1:{basePort + 2}", up.Output, StringComparison.Ordinal);
 
