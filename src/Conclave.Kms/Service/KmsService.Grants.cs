@@ -282,7 +282,15 @@ public sealed partial class KmsService
     {
         tenant = keyId = grantId = "";
         Span<byte> raw = stackalloc byte[GrantTokenLength + 3];
-        if (token.Length > 8192 || !Base64Url.TryDecodeFromChars(token, raw, out var written) || written != GrantTokenLength || raw[0] != GrantTokenVersion)
+        int written;
+        try
+        {
+            if (token.Length > 8192 || !Base64Url.TryDecodeFromChars(token, raw, out written) || written != GrantTokenLength || raw[0] != GrantTokenVersion)
+            {
+                return false;
+            }
+        }
+        catch (FormatException)
         {
             return false;
         }
