@@ -23,6 +23,21 @@ internal sealed class KmsOperation(KmsCallContext context, string action, DateTi
 
     public int? KeyVersion { get; set; }
 
+    /// <summary>
+    /// The request's encryption context, for key-policy conditions and grant constraints. Actions
+    /// that take one set it before resolving the key; for the others it stays null (empty).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? EncryptionContext { get; set; }
+
+    /// <summary>
+    /// The action authorized on the next key resolved when it differs from <see cref="Action"/>
+    /// (ReEncrypt authorizes <c>ReEncryptFrom</c> on the source key and <c>ReEncryptTo</c> on the destination).
+    /// </summary>
+    public string? KeyAction { get; set; }
+
+    /// <summary>The grant that authorized the last key resolved, when no policy statement did.</summary>
+    public GrantRecord? AuthorizingGrant { get; set; }
+
     public AuditEntry Audit(string outcome) => new(
         Now,
         Context.Principal.Arn,

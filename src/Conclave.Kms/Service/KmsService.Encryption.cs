@@ -25,6 +25,7 @@ public sealed partial class KmsService
             }
 
             var encodedContext = EncryptionContext.Encode(request.EncryptionContext);
+            operation.EncryptionContext = request.EncryptionContext;
             var key = await ResolveKeyAsync(operation, request.KeyId, cancellationToken).ConfigureAwait(false);
             var algorithm = request.EncryptionAlgorithm ?? SymmetricDefault;
             RequireSymmetricEncryption(key, algorithm, "Encrypt");
@@ -52,9 +53,12 @@ public sealed partial class KmsService
         return RunAsync(context, "ReEncrypt", async operation =>
         {
             var destinationContext = EncryptionContext.Encode(request.DestinationEncryptionContext);
+            operation.KeyAction = "ReEncryptFrom";
             var (source, plaintext) = await DecryptBlobAsync(operation, request.CiphertextBlob, request.SourceKeyId, request.SourceEncryptionAlgorithm, request.SourceEncryptionContext, dryRun: null, cancellationToken).ConfigureAwait(false);
             try
             {
+                operation.KeyAction = "ReEncryptTo";
+                operation.EncryptionContext = request.DestinationEncryptionContext;
                 var destination = await ResolveKeyAsync(operation, request.DestinationKeyId, cancellationToken).ConfigureAwait(false);
                 var algorithm = request.DestinationEncryptionAlgorithm ?? SymmetricDefault;
                 RequireSymmetricEncryption(destination, algorithm, "ReEncrypt");
@@ -114,6 +118,7 @@ public sealed partial class KmsService
                 (null, { } n) => throw new KmsException(KmsErrorType.Validation, $"1 validation error detected: Value '{n}' at 'numberOfBytes' failed to satisfy constraint: Member must have value between 1 and 1024"),
             };
             var encodedContext = EncryptionContext.Encode(request.EncryptionContext);
+            operation.EncryptionContext = request.EncryptionContext;
             var key = await ResolveKeyAsync(operation, request.KeyId, cancellationToken).ConfigureAwait(false);
             RequireSymmetricEncryption(key, SymmetricDefault, action);
             ThrowIfDryRun(request.DryRun);
@@ -157,11 +162,12 @@ public sealed partial class KmsService
         }
 
         var encodedContext = EncryptionContext.Encode(context);
+        operation.EncryptionContext = context;
         var (tenant, keyId, versionNumber) = CiphertextBlob.ReadHeader(blob);
         var key = await ResolveKeyAsync(operation, $"arn:aws:kms:{operation.Context.Region}:{tenant}:key/{keyId}", cancellationToken).ConfigureAwait(false);
         if (keyIdInput is not null)
         {
-            var named = await ResolveKeyAsync(new KmsOperation(operation.Context, operation.Action, operation.Now), keyIdInput, cancellationToken).ConfigureAwait(false);
+            var named = await ResolveKeyAsync(new KmsOperation(operation.Context, operation.Action, operation.Now) { EncryptionContext = context, KeyAction = operation.KeyAction }, keyIdInput, cancellationToken).ConfigureAwait(false);
             if (named.Tenant != key.Tenant || named.KeyId != key.KeyId)
             {
                 throw new KmsException(KmsErrorType.IncorrectKey, "The key ID in the request does not identify a CMK that can perform this operation.");

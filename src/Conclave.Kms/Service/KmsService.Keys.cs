@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Conclave.Crypto;
 using Conclave.Kms.Api;
 using Conclave.Kms.Api.Actions;
@@ -51,9 +50,9 @@ public sealed partial class KmsService
             var tags = ValidateTags(request.Tags);
             var tenant = context.Principal.AccountId;
             var policy = request.Policy ?? DefaultPolicy(tenant);
-            ValidatePolicy(policy);
-
             var keyId = Guid.NewGuid().ToString();
+            ValidatePolicy(context, policy, $"arn:aws:kms:{context.Region}:{tenant}:key/{keyId}", request.BypassPolicyLockoutSafetyCheck == true);
+
             operation.KeyId = keyId;
             operation.KeyVersion = 1;
             using var material = KeySpecRules.Generate(keySpec);
@@ -254,27 +253,6 @@ public sealed partial class KmsService
     /// <summary>AWS's default key policy: the account's principals may do everything with the key.</summary>
     internal static string DefaultPolicy(string tenant) =>
         $$"""{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{tenant}}:root"},"Action":"kms:*","Resource":"*"}]}""";
-
-    private static void ValidatePolicy(string policy)
-    {
-        if (policy.Length is 0 or > 32768)
-        {
-            throw new KmsException(KmsErrorType.MalformedPolicyDocument, "The key policy must be between 1 and 32768 characters.");
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(policy);
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("Statement", out _))
-            {
-                throw new KmsException(KmsErrorType.MalformedPolicyDocument, "The key policy must be a JSON object with a Statement.");
-            }
-        }
-        catch (JsonException)
-        {
-            throw new KmsException(KmsErrorType.MalformedPolicyDocument, "The key policy is not valid JSON.");
-        }
-    }
 
     private static void ValidateDescription(string description)
     {

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Conclave.Kms.Api;
 using Conclave.Kms.Envelope;
 using Conclave.Kms.Keys;
+using Conclave.Kms.Policies;
 using Conclave.Kms.Storage;
 
 namespace Conclave.Kms.Service;
@@ -21,6 +22,7 @@ public sealed partial class KmsService
     private readonly IKmsStore _store;
     private readonly TenantKeyring _keyring;
     private readonly TimeProvider _time;
+    private readonly KeyPolicyEvaluator _policies = new();
 
     /// <summary>Creates the service.</summary>
     public KmsService(IKmsStore store, TenantKeyring keyring, TimeProvider time)
@@ -84,9 +86,10 @@ public sealed partial class KmsService
     /// <summary>
     /// Finds the key that <paramref name="keyIdInput"/> names — key id, key ARN, alias name or alias
     /// ARN, as AWS accepts — records it on the operation, and checks the caller may run
-    /// <paramref name="operation"/>'s action on it.
+    /// <paramref name="operation"/>'s action on it (unless <paramref name="authorize"/> is false:
+    /// RetireGrant decides by the grant, not the key policy).
     /// </summary>
-    private async ValueTask<KeyRecord> ResolveKeyAsync(KmsOperation operation, string? keyIdInput, CancellationToken cancellationToken, bool allowAlias = true)
+    private async ValueTask<KeyRecord> ResolveKeyAsync(KmsOperation operation, string? keyIdInput, CancellationToken cancellationToken, bool allowAlias = true, bool authorize = true)
     {
         var callerTenant = operation.Context.Principal.AccountId;
         if (string.IsNullOrEmpty(keyIdInput))
@@ -145,23 +148,49 @@ public sealed partial class KmsService
         var key = await _store.GetKeyAsync(tenant, keyId!, cancellationToken).ConfigureAwait(false)
             ?? throw new KmsException(KmsErrorType.NotFound, $"Key 'arn:aws:kms:{operation.Context.Region}:{tenant}:key/{keyId}' does not exist");
         operation.KeyId = tenant == callerTenant ? key.KeyId : $"{tenant}/{key.KeyId}";
-        Authorize(operation, key);
+        if (authorize)
+        {
+            await AuthorizeAsync(operation, key, aliasName, cancellationToken).ConfigureAwait(false);
+        }
+
         return key;
     }
 
     /// <summary>
-    /// Whether the caller may run the operation's action on <paramref name="key"/>. Keys are
-    /// tenant-scoped: another account's key answers AccessDeniedException.
+    /// Whether the caller may run the operation's action on <paramref name="key"/>, as AWS decides
+    /// it: an explicit Deny in the key policy refuses; else an Allow, or else a grant for the caller
+    /// whose operations include the action and whose constraints match the request's encryption
+    /// context, allows; else AccessDeniedException. The default policy names the key's account root,
+    /// so every principal of that account is allowed and other accounts are not.
     /// </summary>
-    private static void Authorize(KmsOperation operation, KeyRecord key)
+    private async ValueTask AuthorizeAsync(KmsOperation operation, KeyRecord key, string? requestAlias, CancellationToken cancellationToken)
     {
         var principal = operation.Context.Principal;
-        if (key.Tenant != principal.AccountId)
+        var action = operation.KeyAction ?? operation.Action;
+        operation.AuthorizingGrant = null;
+        var decision = _policies.Evaluate(key.Policy, new PolicyRequest
         {
-            throw new KmsException(
-                KmsErrorType.AccessDenied,
-                $"User: {principal.Arn} is not authorized to perform: kms:{operation.Action} on resource: {key.Arn} because no resource-based policy allows the kms:{operation.Action} action");
+            Action = "kms:" + action,
+            PrincipalArn = principal.Arn,
+            PrincipalAccount = principal.AccountId,
+            ResourceArn = key.Arn,
+            EncryptionContext = operation.EncryptionContext,
+            RequestAlias = requestAlias,
+        });
+        switch (decision)
+        {
+            case PolicyDecision.Allow:
+                return;
+            case PolicyDecision.ExplicitDeny:
+                throw new KmsException(
+                    KmsErrorType.AccessDenied,
+                    $"User: {principal.Arn} is not authorized to perform: kms:{action} on resource: {key.Arn} with an explicit deny in a resource-based policy");
         }
+
+        operation.AuthorizingGrant = await FindGrantAsync(key, principal, action, operation.EncryptionContext, cancellationToken).ConfigureAwait(false)
+            ?? throw new KmsException(
+                KmsErrorType.AccessDenied,
+                $"User: {principal.Arn} is not authorized to perform: kms:{action} on resource: {key.Arn} because no resource-based policy allows the kms:{action} action");
     }
 
     /// <summary>The key must be Enabled for a cryptographic operation.</summary>

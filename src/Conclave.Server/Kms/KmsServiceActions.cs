@@ -41,6 +41,15 @@ public static class KmsServiceActions
         actions.Add("GenerateDataKeyWithoutPlaintext", json.GenerateDataKeyRequest, json.GenerateDataKeyResponse, service.GenerateDataKeyWithoutPlaintextAsync);
         actions.Add("GenerateRandom", json.GenerateRandomRequest, json.GenerateRandomResponse, service.GenerateRandomAsync, wipeResponse: r => Wipe(r.Plaintext));
 
+        // Key policies and grants (KmsService.Policies.cs, KmsService.Grants.cs)
+        actions.Add("PutKeyPolicy", json.PutKeyPolicyRequest, json.EmptyResponse, service.PutKeyPolicyAsync);
+        actions.Add("GetKeyPolicy", json.GetKeyPolicyRequest, json.GetKeyPolicyResponse, service.GetKeyPolicyAsync);
+        actions.Add("ListKeyPolicies", json.ListKeyPoliciesRequest, json.ListKeyPoliciesResponse, service.ListKeyPoliciesAsync);
+        actions.Add("CreateGrant", json.CreateGrantRequest, json.CreateGrantResponse, service.CreateGrantAsync);
+        actions.Add("ListGrants", json.ListGrantsRequest, json.ListGrantsResponse, service.ListGrantsAsync);
+        actions.Add("RetireGrant", json.RetireGrantRequest, json.EmptyResponse, service.RetireGrantAsync);
+        actions.Add("RevokeGrant", json.RevokeGrantRequest, json.EmptyResponse, service.RevokeGrantAsync);
+
         return new KmsActionTable(actions);
     }
 
