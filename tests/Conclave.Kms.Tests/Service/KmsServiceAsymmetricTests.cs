@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Conclave.Kms.Api;
 using Conclave.Kms.Api.Actions;
 using Conclave.Kms.Audit;
@@ -315,6 +316,26 @@ public sealed class KmsServiceAsymmetricTests
         var error = await Assert.ThrowsAsync<KmsException>(async () => await kms.Service.SignAsync(Alice, new SignRequest { KeyId = key.KeyId, Message = [1], SigningAlgorithm = "ECDSA_SHA_256", DryRun = true }, Ct));
 
         Assert.Equal(KmsErrorType.DryRunOperation, error.ErrorType);
+    }
+
+    [Fact]
+    public async Task Asymmetric_shapes_use_aws_member_names_over_json()
+    {
+        await using var kms = await KmsServiceHarness.StartAsync();
+        var key = await CreateAsync(kms, "ECC_NIST_P256", "SIGN_VERIFY");
+        var json = KmsJsonContext.Default;
+        var request = JsonSerializer.Deserialize(
+            $$"""{"KeyId":"{{key.KeyId}}","Message":"AQID","MessageType":"RAW","SigningAlgorithm":"ECDSA_SHA_256","GrantTokens":[]}""", json.SignRequest)!;
+
+        var signed = await kms.Service.SignAsync(Alice, request, Ct);
+        var publicKey = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(await kms.Service.GetPublicKeyAsync(Alice, new GetPublicKeyRequest { KeyId = key.KeyId }, Ct), json.GetPublicKeyResponse)).RootElement;
+        var signature = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(signed, json.SignResponse)).RootElement;
+
+        Assert.Equal(["KeyId", "Signature", "SigningAlgorithm"], signature.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["KeyId", "PublicKey", "CustomerMasterKeySpec", "KeySpec", "KeyUsage", "SigningAlgorithms", "RawPublicKey"],
+            publicKey.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(33, publicKey.GetProperty("RawPublicKey").GetBytesFromBase64().Length);
     }
 
     private static async Task<KeyMetadata> CreateAsync(KmsServiceHarness kms, string keySpec, string keyUsage) =>
