@@ -1,4 +1,5 @@
 using Conclave.Crypto;
+using Conclave.Kms.Crypto;
 
 namespace Conclave.Kms.Envelope;
 
@@ -34,6 +35,18 @@ public sealed class MaterialLease : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             return _entry.Material;
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="use"/> on the material imported as an asymmetric private key of
+    /// <paramref name="keySpec"/>. The import is cached with the material (dropped when the cache
+    /// evicts or forgets it and the last lease ends); calls on one key are serialized.
+    /// </summary>
+    public TResult UseAsymmetricKey<TState, TResult>(string keySpec, TState state, Func<AsymmetricKeyHandle, TState, TResult> use)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(use);
+        return _entry.UseAsymmetricKey(keySpec, state, use);
     }
 
     /// <summary>Ends the lease.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Conclave.Kms.Api;
 using Conclave.Kms.Api.Actions;
+using Conclave.Kms.Crypto;
 using Conclave.Kms.Envelope;
 using Conclave.Kms.Keys;
 
@@ -28,6 +29,11 @@ public sealed partial class KmsService
             operation.EncryptionContext = request.EncryptionContext;
             var key = await ResolveKeyAsync(operation, request.KeyId, cancellationToken).ConfigureAwait(false);
             var algorithm = request.EncryptionAlgorithm ?? SymmetricDefault;
+            if (KeySpecs.IsAsymmetric(key.KeySpec))
+            {
+                return new EncryptResponse(await EncryptAsymmetricAsync(operation, key, algorithm, plaintext, request.EncryptionContext, request.DryRun, cancellationToken).ConfigureAwait(false), key.Arn, algorithm);
+            }
+
             RequireSymmetricEncryption(key, algorithm, "Encrypt");
             ThrowIfDryRun(request.DryRun);
             var blob = await EncryptUnderAsync(operation, key, plaintext, encodedContext, cancellationToken).ConfigureAwait(false);
@@ -41,8 +47,8 @@ public sealed partial class KmsService
         ArgumentNullException.ThrowIfNull(request);
         return RunAsync(context, "Decrypt", async operation =>
         {
-            var (key, plaintext) = await DecryptBlobAsync(operation, request.CiphertextBlob, request.KeyId, request.EncryptionAlgorithm, request.EncryptionContext, request.DryRun, cancellationToken).ConfigureAwait(false);
-            return new DecryptResponse(key.Arn, plaintext, SymmetricDefault);
+            var (key, plaintext, algorithm) = await DecryptBlobAsync(operation, request.CiphertextBlob, request.KeyId, request.EncryptionAlgorithm, request.EncryptionContext, request.DryRun, cancellationToken).ConfigureAwait(false);
+            return new DecryptResponse(key.Arn, plaintext, algorithm);
         }, cancellationToken);
     }
 
@@ -54,17 +60,23 @@ public sealed partial class KmsService
         {
             var destinationContext = EncryptionContext.Encode(request.DestinationEncryptionContext);
             operation.KeyAction = "ReEncryptFrom";
-            var (source, plaintext) = await DecryptBlobAsync(operation, request.CiphertextBlob, request.SourceKeyId, request.SourceEncryptionAlgorithm, request.SourceEncryptionContext, dryRun: null, cancellationToken).ConfigureAwait(false);
+            var (source, plaintext, sourceAlgorithm) = await DecryptBlobAsync(operation, request.CiphertextBlob, request.SourceKeyId, request.SourceEncryptionAlgorithm, request.SourceEncryptionContext, dryRun: null, cancellationToken).ConfigureAwait(false);
             try
             {
                 operation.KeyAction = "ReEncryptTo";
                 operation.EncryptionContext = request.DestinationEncryptionContext;
                 var destination = await ResolveKeyAsync(operation, request.DestinationKeyId, cancellationToken).ConfigureAwait(false);
                 var algorithm = request.DestinationEncryptionAlgorithm ?? SymmetricDefault;
+                if (KeySpecs.IsAsymmetric(destination.KeySpec))
+                {
+                    var ciphertext = await EncryptAsymmetricAsync(operation, destination, algorithm, plaintext, request.DestinationEncryptionContext, request.DryRun, cancellationToken).ConfigureAwait(false);
+                    return new ReEncryptResponse(ciphertext, source.Arn, destination.Arn, sourceAlgorithm, algorithm);
+                }
+
                 RequireSymmetricEncryption(destination, algorithm, "ReEncrypt");
                 ThrowIfDryRun(request.DryRun);
                 var blob = await EncryptUnderAsync(operation, destination, plaintext, destinationContext, cancellationToken).ConfigureAwait(false);
-                return new ReEncryptResponse(blob, source.Arn, destination.Arn, SymmetricDefault, algorithm);
+                return new ReEncryptResponse(blob, source.Arn, destination.Arn, sourceAlgorithm, algorithm);
             }
             finally
             {
@@ -147,8 +159,12 @@ public sealed partial class KmsService
         return CiphertextBlob.Encrypt(material.Span, key.Tenant, key.KeyId, version.Version, plaintext, encodedContext);
     }
 
-    /// <summary>Resolves the key a symmetric blob names, checks it against an explicit KeyId, and decrypts. The caller zeroes the plaintext.</summary>
-    private async ValueTask<(KeyRecord Key, byte[] Plaintext)> DecryptBlobAsync(
+    /// <summary>
+    /// Resolves the key a symmetric blob names, checks it against an explicit KeyId, and decrypts; when
+    /// KeyId names an RSA key, decrypts the raw RSAES-OAEP ciphertext with it instead (AWS requires
+    /// KeyId and EncryptionAlgorithm for those). The caller zeroes the plaintext.
+    /// </summary>
+    private async ValueTask<(KeyRecord Key, byte[] Plaintext, string Algorithm)> DecryptBlobAsync(
         KmsOperation operation, byte[]? blob, string? keyIdInput, string? algorithm, Dictionary<string, string>? context, bool? dryRun, CancellationToken cancellationToken)
     {
         if (blob is null || blob.Length is 0 or > 6144)
@@ -156,18 +172,24 @@ public sealed partial class KmsService
             throw new KmsException(KmsErrorType.Validation, "1 validation error detected: Value at 'ciphertextBlob' failed to satisfy constraint: Member must have length between 1 and 6144");
         }
 
+        operation.EncryptionContext = context;
+        var named = keyIdInput is null ? null : await ResolveKeyAsync(operation, keyIdInput, cancellationToken).ConfigureAwait(false);
+        if (named is not null && KeySpecs.IsAsymmetric(named.KeySpec))
+        {
+            var asymmetricAlgorithm = algorithm ?? SymmetricDefault;
+            return (named, await DecryptAsymmetricAsync(operation, named, asymmetricAlgorithm, blob, context, dryRun, cancellationToken).ConfigureAwait(false), asymmetricAlgorithm);
+        }
+
         if (algorithm is not null and not SymmetricDefault)
         {
-            throw new KmsException(KmsErrorType.InvalidKeyUsage, $"Encryption algorithm {Sanitize(algorithm)} is only valid with asymmetric keys, which are not supported yet.");
+            throw new KmsException(KmsErrorType.InvalidKeyUsage, $"Encryption algorithm {Sanitize(algorithm)} is only valid with asymmetric keys; name the RSA key in KeyId.");
         }
 
         var encodedContext = EncryptionContext.Encode(context);
-        operation.EncryptionContext = context;
         var (tenant, keyId, versionNumber) = CiphertextBlob.ReadHeader(blob);
         var key = await ResolveKeyAsync(operation, $"arn:aws:kms:{operation.Context.Region}:{tenant}:key/{keyId}", cancellationToken).ConfigureAwait(false);
-        if (keyIdInput is not null)
+        if (named is not null)
         {
-            var named = await ResolveKeyAsync(new KmsOperation(operation.Context, operation.Action, operation.Now) { EncryptionContext = context, KeyAction = operation.KeyAction }, keyIdInput, cancellationToken).ConfigureAwait(false);
             if (named.Tenant != key.Tenant || named.KeyId != key.KeyId)
             {
                 throw new KmsException(KmsErrorType.IncorrectKey, "The key ID in the request does not identify a CMK that can perform this operation.");
@@ -180,7 +202,7 @@ public sealed partial class KmsService
             ?? throw new KmsException(KmsErrorType.InvalidCiphertext, "The ciphertext is invalid, was altered, or its encryption context does not match.");
         operation.KeyVersion = versionNumber;
         using var material = await _keyring.LeaseAsync(version, cancellationToken).ConfigureAwait(false);
-        return (key, CiphertextBlob.Decrypt(material.Span, blob, encodedContext));
+        return (key, CiphertextBlob.Decrypt(material.Span, blob, encodedContext), SymmetricDefault);
     }
 
     private static void RequireSymmetricEncryption(KeyRecord key, string algorithm, string action)

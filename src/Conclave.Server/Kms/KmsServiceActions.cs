@@ -50,6 +50,18 @@ public static class KmsServiceActions
         actions.Add("RetireGrant", json.RetireGrantRequest, json.EmptyResponse, service.RetireGrantAsync);
         actions.Add("RevokeGrant", json.RevokeGrantRequest, json.EmptyResponse, service.RevokeGrantAsync);
 
+        // Asymmetric keys (KmsService.Asymmetric.cs)
+        actions.Add("Sign", json.SignRequest, json.SignResponse, service.SignAsync);
+        actions.Add("Verify", json.VerifyRequest, json.VerifyResponse, service.VerifyAsync);
+        actions.Add("GetPublicKey", json.GetPublicKeyRequest, json.GetPublicKeyResponse, service.GetPublicKeyAsync);
+        actions.Add("GenerateDataKeyPair", json.GenerateDataKeyPairRequest, json.GenerateDataKeyPairResponse, service.GenerateDataKeyPairAsync, wipeResponse: r => Wipe(r.PrivateKeyPlaintext));
+        actions.Add("GenerateDataKeyPairWithoutPlaintext", json.GenerateDataKeyPairRequest, json.GenerateDataKeyPairResponse, service.GenerateDataKeyPairWithoutPlaintextAsync);
+        actions.Add("DeriveSharedSecret", json.DeriveSharedSecretRequest, json.DeriveSharedSecretResponse, service.DeriveSharedSecretAsync, wipeResponse: r => Wipe(r.SharedSecret));
+
+        // HMAC keys (KmsService.Mac.cs)
+        actions.Add("GenerateMac", json.GenerateMacRequest, json.GenerateMacResponse, service.GenerateMacAsync);
+        actions.Add("VerifyMac", json.VerifyMacRequest, json.VerifyMacResponse, service.VerifyMacAsync);
+
         return new KmsActionTable(actions);
     }
 
