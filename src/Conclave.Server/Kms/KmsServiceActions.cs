@@ -62,6 +62,24 @@ public static class KmsServiceActions
         actions.Add("GenerateMac", json.GenerateMacRequest, json.GenerateMacResponse, service.GenerateMacAsync);
         actions.Add("VerifyMac", json.VerifyMacRequest, json.VerifyMacResponse, service.VerifyMacAsync);
 
+        // Aliases (KmsService.Aliases.cs)
+        actions.Add("CreateAlias", json.AliasRequest, json.EmptyResponse, service.CreateAliasAsync);
+        actions.Add("UpdateAlias", json.AliasRequest, json.EmptyResponse, service.UpdateAliasAsync);
+        actions.Add("DeleteAlias", json.DeleteAliasRequest, json.EmptyResponse, service.DeleteAliasAsync);
+        actions.Add("ListAliases", json.ListAliasesRequest, json.ListAliasesResponse, service.ListAliasesAsync);
+
+        // Tags (KmsService.Tags.cs)
+        actions.Add("TagResource", json.TagResourceRequest, json.EmptyResponse, service.TagResourceAsync);
+        actions.Add("UntagResource", json.UntagResourceRequest, json.EmptyResponse, service.UntagResourceAsync);
+        actions.Add("ListResourceTags", json.ListResourceTagsRequest, json.ListResourceTagsResponse, service.ListResourceTagsAsync);
+
+        // Rotation (KmsService.Rotation.cs)
+        actions.Add("EnableKeyRotation", json.EnableKeyRotationRequest, json.EmptyResponse, service.EnableKeyRotationAsync);
+        actions.Add("DisableKeyRotation", json.KeyIdRequest, json.EmptyResponse, service.DisableKeyRotationAsync);
+        actions.Add("GetKeyRotationStatus", json.KeyIdRequest, json.GetKeyRotationStatusResponse, service.GetKeyRotationStatusAsync);
+        actions.Add("RotateKeyOnDemand", json.KeyIdRequest, json.KeyIdResponse, service.RotateKeyOnDemandAsync);
+        actions.Add("ListKeyRotations", json.ListKeyRotationsRequest, json.ListKeyRotationsResponse, service.ListKeyRotationsAsync);
+
         return new KmsActionTable(actions);
     }
 
