@@ -187,9 +187,10 @@ public sealed partial class KmsServer : IAsyncDisposable
                 try
                 {
                     var deleted = await Service.RunDueDeletionsAsync(_stopping.Token).ConfigureAwait(false);
-                    if (deleted > 0)
+                    var rotated = await Service.RunDueRotationsAsync(_stopping.Token).ConfigureAwait(false);
+                    if (deleted + rotated > 0)
                     {
-                        LogMaintenance(_log, deleted, 0);
+                        LogMaintenance(_log, deleted, rotated);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -63,7 +63,7 @@ public sealed partial class KmsService
             var key = await _store.GetKeyAsync(alias.Tenant, alias.KeyId, cancellationToken).ConfigureAwait(false);
             if (key is not null)
             {
-                Authorize(operation, key);
+                await AuthorizeAsync(operation, key, aliasName, cancellationToken).ConfigureAwait(false);
             }
 
             operation.Changes.Add(new DeleteAlias(alias.Tenant, alias.AliasName));
