@@ -112,6 +112,10 @@ public sealed class KmsApiHttpTests(KmsApiHostFixture host) : IClassFixture<KmsA
         var body = "{\"Pad\":\"" + new string('a', KmsEndpointsMax) + "\"}";
         using var request = Signed(body);
 
+        // With Expect: 100-continue the server answers before the client sends the body. Without it,
+        // the early answer races the upload and the client may see a reset connection instead.
+        request.Headers.ExpectContinue = true;
+
         var (status, type, _, response) = await SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
