@@ -46,7 +46,7 @@ public sealed class KmsProcessTests : IDisposable
             using var kms = Client(exports);
             keyId = (await kms.CreateKeyAsync(new CreateKeyRequest { Description = "process test" }, Ct)).KeyMetadata.KeyId;
             blob = (await kms.EncryptAsync(new EncryptRequest { KeyId = keyId, Plaintext = new MemoryStream([1, 2, 3]) }, Ct)).CiphertextBlob.ToArray();
-            Assert.Equal(0, await up.InterruptAsync(TimeSpan.FromSeconds(20)));
+            Assert.Equal(0, await up.InterruptAsync(TimeSpan.FromSeconds(60)));
         }
 
         var envFile = Path.Combine(data, "dev-credentials.env");
@@ -61,7 +61,7 @@ public sealed class KmsProcessTests : IDisposable
             var decrypted = await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) }, Ct);
             Assert.Equal(new byte[] { 1, 2, 3 }, decrypted.Plaintext.ToArray());
             Assert.EndsWith(keyId, decrypted.KeyId, StringComparison.Ordinal);
-            Assert.Equal(0, await up.InterruptAsync(TimeSpan.FromSeconds(20)));
+            Assert.Equal(0, await up.InterruptAsync(TimeSpan.FromSeconds(60)));
         }
 
         using var verify = new ConclaveProcess("audit", "verify", "--data-dir", data);
@@ -129,7 +129,7 @@ public sealed class KmsProcessTests : IDisposable
                 Assert.Equal(plaintext, (await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = new MemoryStream(blob) }, Ct)).Plaintext.ToArray());
             }
 
-            Assert.Equal(0, await server.InterruptAsync(TimeSpan.FromSeconds(20)));
+            Assert.Equal(0, await server.InterruptAsync(TimeSpan.FromSeconds(60)));
         }
 
         using (var verify = new ConclaveProcess("audit", "verify", "--data-dir", data))

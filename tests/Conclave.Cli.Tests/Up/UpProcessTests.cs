@@ -33,7 +33,7 @@ public sealed class UpProcessTests : IDisposable
             var keygen = await PostAsync($"{bridge}/keygen", """{"walletID":"w1","keyType":"ed25519","threshold":2,"totalParties":3}""");
             publicKey = keygen.GetProperty("publicKey").GetString()!;
             await SignEd25519Async(bridge, "w1", publicKey, null);
-            Assert.Equal(0, await up.InterruptAsync(TimeSpan.FromSeconds(20)));
+            Assert.Equal(0, await up.InterruptAsync(TimeSpan.FromSeconds(60)));
         }
 
         using (var up = new ConclaveProcess("up", "--data-dir", data, "--bridge-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--api-port", "0"))
@@ -42,7 +42,7 @@ public sealed class UpProcessTests : IDisposable
             var pubkey = await GetAsync($"{bridge}/pubkey/w1");
             Assert.Equal(publicKey, pubkey.GetProperty("publicKey").GetString());
             await SignEd25519Async(bridge, "w1", publicKey, ["node2", "node3"]);
-            Assert.Equal(0, await up.InterruptAsync(TimeSpan.FromSeconds(20)));
+            Assert.Equal(0, await up.InterruptAsync(TimeSpan.FromSeconds(60)));
         }
     }
 
