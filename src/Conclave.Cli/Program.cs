@@ -29,8 +29,6 @@ public static class Program
             return 2;
         }
 
-        // Long-running commands (up, server, node run) stop gracefully on Ctrl-C/SIGTERM: they finish
-        // queued store commits and close connections, which can take longer than the 2 s default.
-        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);
+        return await parsed.InvokeAsync().ConfigureAwait(false);
     }
 }

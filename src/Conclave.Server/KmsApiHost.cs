@@ -55,7 +55,10 @@ public sealed class KmsApiHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        // The embedding process owns Ctrl-C/SIGTERM (the CLI stops this host itself): no console
+        // lifetime with signal handlers of its own, and a short grace for open connections on stop.
+        builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -96,4 +99,12 @@ public sealed class KmsApiHost : IAsyncDisposable
 
     /// <inheritdoc />
     public override string ToString() => $"KmsApiHost({Address})";
+
+    /// <summary>A host lifetime that leaves start and stop to the code that owns the host.</summary>
+    private sealed class CallerOwnedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }
