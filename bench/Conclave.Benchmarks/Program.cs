@@ -11,12 +11,20 @@ namespace Conclave.Benchmarks;
 /// (1 launch, 2 warmup and 10 measured iterations), which is what docs/BENCHMARKS.md records;
 /// pass <c>--job default</c> for BenchmarkDotNet's full statistics. Median and Min are shown
 /// besides the mean: on a busy or virtualized machine other work inflates the mean and the error,
-/// while the minimum stays close to the uncontended cost.
+/// while the minimum stays close to the uncontended cost. <c>kms-load [seconds] [concurrency]</c>
+/// runs the loopback KMS load generator (<see cref="KmsLoad"/>) instead.
 /// </summary>
 public static class Program
 {
     public static void Main(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && args[0] == "kms-load")
+        {
+            KmsLoad.RunAsync(args.Skip(1).ToArray()).GetAwaiter().GetResult();
+            return;
+        }
+
         var config = DefaultConfig.Instance
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumn(StatisticColumn.Median, StatisticColumn.Min);
