@@ -79,13 +79,24 @@ internal sealed partial class ConclaveProcess : IDisposable
         }
     }
 
-    /// <summary>Sends SIGINT (Ctrl-C) and waits for the exit code.</summary>
+    /// <summary>
+    /// Sends SIGINT (Ctrl-C) and waits for the exit code. When this test process itself ignores
+    /// SIGINT (a runner started in the background by a non-interactive shell), children inherit the
+    /// ignored disposition and .NET keeps it ignored, so SIGTERM (the other stop signal the CLI
+    /// handles the same way) is sent instead.
+    /// </summary>
     public async Task<int> InterruptAsync(TimeSpan timeout)
     {
-        Assert.Equal(0, Kill(_process.Id, 2));
+        Assert.Equal(0, Kill(_process.Id, SigintIgnored() ? 15 : 2));
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
         return _process.ExitCode;
+    }
+
+    private static bool SigintIgnored()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (2 - 1))) != 0;
     }
 
     /// <summary>SIGKILLs every process whose command line contains <paramref name="text"/>.</summary>
