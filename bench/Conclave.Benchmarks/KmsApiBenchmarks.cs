@@ -5,6 +5,7 @@ using Amazon.KeyManagementService.Model;
 using Amazon.Runtime;
 using BenchmarkDotNet.Attributes;
 using Conclave.Kms.Api;
+using Conclave.Kms.Service;
 using Conclave.Kms.Tenants;
 using Conclave.Server;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -80,6 +81,12 @@ public class KmsApiBenchmarks
     public Task Sdk_Sign_P256_32InFlight() => KmsBenchHarness.RunConcurrentAsync(Batch, Concurrency, H.SdkSignAsync);
 
     /// <summary>The service in process (no HTTP, no SDK, no SigV4): one Encrypt+Decrypt pair of 1 KiB, with store and audit commit.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public Task Replay_EncryptDecrypt_1KiB_32InFlight() => KmsBenchHarness.RunConcurrentAsync(Batch, Concurrency, H.ReplayEncryptDecryptAsync);
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public Task StubSdk_EncryptDecrypt_1KiB_32InFlight() => KmsBenchHarness.RunConcurrentAsync(Batch, Concurrency, H.StubSdkEncryptDecryptAsync);
+
     [Benchmark]
     public Task Service_EncryptDecrypt_1KiB() => H.ServiceEncryptDecryptAsync();
 
@@ -118,6 +125,8 @@ public sealed class KmsBenchHarness : IAsyncDisposable
     private readonly string _symmetricKeyId;
     private readonly string _signingKeyId;
     private readonly byte[] _digest = RandomNumberGenerator.GetBytes(32);
+    private KmsRequestReplay? _replay;
+    private AmazonKeyManagementServiceClient? _stubClient;
     private long _requests;
 
     private KmsBenchHarness(string directory, KmsServer server, AmazonKeyManagementServiceClient client, KmsPrincipal principal, string symmetricKeyId, string signingKeyId)
@@ -137,7 +146,14 @@ public sealed class KmsBenchHarness : IAsyncDisposable
     public static async Task<KmsBenchHarness> StartAsync()
     {
         var directory = Directory.CreateTempSubdirectory("conclave-kms-bench-").FullName;
-        var server = await KmsServer.StartAsync(new KmsServerOptions { DataDirectory = directory, ApiPort = 0, CreateDevelopmentPrincipal = true }, NullLoggerFactory.Instance);
+        var server = await KmsServer.StartAsync(new KmsServerOptions
+        {
+            DataDirectory = directory,
+            ApiPort = 0,
+            CreateDevelopmentPrincipal = true,
+            // CONCLAVE_BENCH_NO_METADATA_CACHE=1 measures the store-read path as it was before the cache.
+            KeyMetadataMaxStaleness = Environment.GetEnvironmentVariable("CONCLAVE_BENCH_NO_METADATA_CACHE") == "1" ? TimeSpan.Zero : KmsService.DefaultKeyMetadataMaxStaleness,
+        }, NullLoggerFactory.Instance);
         var akid = server.Development!.AccessKeyId;
         string secret;
         using (var bytes = server.Principals.RevealSecret(akid)!)
@@ -157,7 +173,48 @@ public sealed class KmsBenchHarness : IAsyncDisposable
         await harness.SdkSignAsync();
         await harness.ServiceEncryptDecryptAsync();
         await harness.ServiceSignAsync();
+        // Record one signed Encrypt, Decrypt and Sign (and their answers) for the replay and stub scenarios.
+        var replay = harness._replay = new KmsRequestReplay();
+        using (var recording = new AmazonKeyManagementServiceClient(
+            new BasicAWSCredentials(akid, secret),
+            new AmazonKeyManagementServiceConfig { ServiceURL = server.Address.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0, HttpClientFactory = replay }))
+        {
+            var recorded = await recording.EncryptAsync(new EncryptRequest { KeyId = harness._symmetricKeyId, Plaintext = new MemoryStream(harness.Plaintext, writable: false) });
+            await recording.DecryptAsync(new DecryptRequest { CiphertextBlob = recorded.CiphertextBlob });
+            await recording.SignAsync(new SignRequest { KeyId = harness._signingKeyId, Message = new MemoryStream(harness._digest, writable: false), MessageType = MessageType.DIGEST, SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256 });
+        }
+
+        await replay.StartStubAsync();
+        harness._stubClient = new AmazonKeyManagementServiceClient(
+            new BasicAWSCredentials(akid, secret),
+            new AmazonKeyManagementServiceConfig { ServiceURL = replay.StubAddress!.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        await harness.ReplayEncryptDecryptAsync();
+        await harness.StubSdkEncryptDecryptAsync();
         return harness;
+    }
+
+    /// <summary>
+    /// The recorded SDK Encrypt and Decrypt requests sent again with a plain HttpClient: the server's
+    /// whole work (SigV4 included) without the SDK's client-side cost. Valid for 5 minutes after start.
+    /// </summary>
+    public async Task ReplayEncryptDecryptAsync()
+    {
+        await _replay!.ReplayAsync("Encrypt").ConfigureAwait(false);
+        await _replay.ReplayAsync("Decrypt").ConfigureAwait(false);
+    }
+
+    /// <summary>The recorded P-256 Sign request sent again with a plain HttpClient.</summary>
+    public Task ReplaySignAsync() => _replay!.ReplayAsync("Sign");
+
+    /// <summary>SDK Encrypt + Decrypt against a stub that answers recorded responses: the SDK's own cost (plus a bare Kestrel).</summary>
+    public async Task StubSdkEncryptDecryptAsync()
+    {
+        var encrypted = await _stubClient!.EncryptAsync(new EncryptRequest { KeyId = _symmetricKeyId, Plaintext = new MemoryStream(Plaintext, writable: false) }).ConfigureAwait(false);
+        var decrypted = await _stubClient.DecryptAsync(new DecryptRequest { CiphertextBlob = encrypted.CiphertextBlob }).ConfigureAwait(false);
+        if (decrypted.Plaintext.Length != PlaintextSize)
+        {
+            throw new InvalidOperationException("The stub answered a plaintext of the wrong size.");
+        }
     }
 
     /// <summary>Encrypt then Decrypt of <see cref="Plaintext"/> through the SDK; throws if the round trip fails.</summary>
@@ -221,6 +278,12 @@ public sealed class KmsBenchHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
+        _stubClient?.Dispose();
+        if (_replay is not null)
+        {
+            await _replay.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _server.DisposeAsync().ConfigureAwait(false);
         Directory.Delete(_directory, recursive: true);
     }

@@ -6,7 +6,9 @@ namespace Conclave.Benchmarks;
 /// <summary>
 /// <c>kms-load [seconds] [concurrency]</c>: a loopback load generator against an in-process
 /// <see cref="KmsBenchHarness"/>. For each scenario (SDK Encrypt+Decrypt of 1 KiB, SDK P-256 Sign,
-/// and the same two on the service without HTTP) it keeps <c>concurrency</c> workers busy for
+/// the recorded SDK requests replayed with a plain HttpClient (server cost without the SDK), the SDK
+/// against a stub that answers recorded responses (SDK cost without the server), and SDK-free calls
+/// on the service in process) it keeps <c>concurrency</c> workers busy for
 /// <c>seconds</c> (defaults 15 and 32), timing every operation with a <see cref="Stopwatch"/>, and
 /// prints operations/s, p50, p99 and max. An Encrypt+Decrypt pair counts as one operation.
 /// </summary>
@@ -20,11 +22,14 @@ public static class KmsLoad
         var only = args.Length > 2 ? args[2] : null;
         await using var harness = await KmsBenchHarness.StartAsync().ConfigureAwait(false);
         Console.WriteLine($"kms-load: {seconds} s per scenario, {concurrency} in flight, {Environment.ProcessorCount} logical CPUs, .NET {Environment.Version}");
-        Console.WriteLine($"{"scenario",-34} {"ops",9} {"ops/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
+        Console.WriteLine($"{"scenario",-38} {"ops",9} {"ops/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
         (string Name, Func<Task> Operation)[] scenarios =
         [
             ("sdk encrypt+decrypt 1KiB (pair)", harness.SdkEncryptDecryptAsync),
             ("sdk sign p256", harness.SdkSignAsync),
+            ("replay encrypt+decrypt 1KiB (pair)", harness.ReplayEncryptDecryptAsync),
+            ("replay sign p256", harness.ReplaySignAsync),
+            ("stub-sdk encrypt+decrypt 1KiB (pair)", harness.StubSdkEncryptDecryptAsync),
             ("service encrypt+decrypt 1KiB (pair)", harness.ServiceEncryptDecryptAsync),
             ("service sign p256", harness.ServiceSignAsync),
         ];
@@ -40,7 +45,7 @@ public static class KmsLoad
             var (count, elapsed, latencies) = await RunAsync(operation, TimeSpan.FromSeconds(seconds), concurrency).ConfigureAwait(false);
             Array.Sort(latencies);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-34} {count,9} {count / elapsed.TotalSeconds,9:F0} {Percentile(latencies, 0.50),8:F2} {Percentile(latencies, 0.99),8:F2} {latencies[^1],8:F2}"));
+                $"{name,-38} {count,9} {count / elapsed.TotalSeconds,9:F0} {Percentile(latencies, 0.50),8:F2} {Percentile(latencies, 0.99),8:F2} {latencies[^1],8:F2}"));
         }
     }
 

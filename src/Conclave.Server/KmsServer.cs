@@ -99,7 +99,7 @@ public sealed partial class KmsServer : IAsyncDisposable
             disposables.Push(new AsyncDisposer(principals.Dispose));
             var keyring = new TenantKeyring(root, store, options.Time);
             disposables.Push(new AsyncDisposer(keyring.Dispose));
-            var service = new KmsService(store, keyring, options.Time);
+            var service = new KmsService(store, keyring, options.Time, options.KeyMetadataMaxStaleness);
             var api = await KmsApiHost.StartAsync(principals, KmsServiceActions.Create(service), options.Time, loggerFactory, options.ApiPort, cancellationToken).ConfigureAwait(false);
             var server = new KmsServer(root, store, principals, keyring, service, api, options, log);
             if (options.CreateDevelopmentPrincipal)

@@ -24,6 +24,12 @@ public sealed record KmsServerOptions
     /// <summary>Creates a development principal on first start and writes <c>&lt;dir&gt;/dev-credentials.env</c>.</summary>
     public bool CreateDevelopmentPrincipal { get; init; }
 
+    /// <summary>
+    /// How stale cached key metadata may get when another process changes it in a shared store (at
+    /// most 1 minute; zero reads the store on every call). This server's own changes apply at once.
+    /// </summary>
+    public TimeSpan KeyMetadataMaxStaleness { get; init; } = Conclave.Kms.Service.KmsService.DefaultKeyMetadataMaxStaleness;
+
     /// <summary>The clock (tests move it).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

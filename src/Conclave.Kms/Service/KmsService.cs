@@ -4,6 +4,7 @@ using Conclave.Kms.Envelope;
 using Conclave.Kms.Keys;
 using Conclave.Kms.Policies;
 using Conclave.Kms.Storage;
+using Conclave.Kms.Storage.Internal;
 
 namespace Conclave.Kms.Service;
 
@@ -19,18 +20,38 @@ public sealed partial class KmsService
 {
     private const int MaxConflictRetries = 3;
 
-    private readonly IKmsStore _store;
+    private readonly KeyMetadataCachingStore _store;
     private readonly TenantKeyring _keyring;
     private readonly TimeProvider _time;
     private readonly KeyPolicyEvaluator _policies = new();
 
-    /// <summary>Creates the service.</summary>
+    /// <summary>
+    /// How long key metadata (key records with their policy, key versions, aliases) read from the
+    /// store may be served from memory: 1 s. Writes made through this service apply at once (they
+    /// invalidate the cache before they are acknowledged); writes by another process sharing the
+    /// store (a second server on PostgreSQL: DisableKey, PutKeyPolicy, ...) apply within this bound.
+    /// </summary>
+    public static TimeSpan DefaultKeyMetadataMaxStaleness { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Creates the service, caching key metadata for <see cref="DefaultKeyMetadataMaxStaleness"/>.</summary>
     public KmsService(IKmsStore store, TenantKeyring keyring, TimeProvider time)
+        : this(store, keyring, time, DefaultKeyMetadataMaxStaleness)
+    {
+    }
+
+    /// <summary>
+    /// Creates the service; key metadata changed by another process is seen within
+    /// <paramref name="keyMetadataMaxStaleness"/> (zero: every call reads the store).
+    /// </summary>
+    public KmsService(IKmsStore store, TenantKeyring keyring, TimeProvider time, TimeSpan keyMetadataMaxStaleness)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(keyring);
         ArgumentNullException.ThrowIfNull(time);
-        _store = store;
+        ArgumentOutOfRangeException.ThrowIfLessThan(keyMetadataMaxStaleness, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(keyMetadataMaxStaleness, TimeSpan.FromMinutes(1));
+        // Every read and write of the service goes through the cache, so its own writes invalidate it.
+        _store = new KeyMetadataCachingStore(store, time, keyMetadataMaxStaleness);
         _keyring = keyring;
         _time = time;
     }

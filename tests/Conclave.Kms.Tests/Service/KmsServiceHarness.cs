@@ -34,6 +34,9 @@ public sealed class KmsServiceHarness : IAsyncDisposable
 
     public static KmsCallContext Mallory { get; } = new(new KmsPrincipal("AKIAMALLORY000000000", "444455556666", "mallory"), "us-east-1", "req-mallory");
 
+    /// <summary>Another service over the same store, as a second server sharing a database would be.</summary>
+    public KmsService SecondService(TimeSpan keyMetadataMaxStaleness) => new(Store, _keyring, Time, keyMetadataMaxStaleness);
+
     public static async Task<KmsServiceHarness> StartAsync()
     {
         var directory = Directory.CreateTempSubdirectory("conclave-kms-service-").FullName;
