@@ -34,14 +34,14 @@ public sealed class KmsServiceHarness : IAsyncDisposable
 
     public static KmsCallContext Mallory { get; } = new(new KmsPrincipal("AKIAMALLORY000000000", "444455556666", "mallory"), "us-east-1", "req-mallory");
 
-    public static async Task<KmsServiceHarness> StartAsync()
+    public static async Task<KmsServiceHarness> StartAsync(Conclave.Kms.CustomKeyStores.IThresholdBridge? bridge = null)
     {
         var directory = Directory.CreateTempSubdirectory("conclave-kms-service-").FullName;
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         var store = await SqliteKmsStore.OpenAsync(Path.Combine(directory, "kms.db"));
         var root = await SoftwareRootKeyProvider.OpenOrCreateAsync(Path.Combine(directory, "root.key"));
         var keyring = new TenantKeyring(root, store, time);
-        return new KmsServiceHarness(directory, store, root, keyring, new KmsService(store, keyring, time), time);
+        return new KmsServiceHarness(directory, store, root, keyring, bridge is null ? new KmsService(store, keyring, time) : new KmsService(store, keyring, time, bridge), time);
     }
 
     public async ValueTask DisposeAsync()
