@@ -135,6 +135,7 @@ internal static class UpCommand
             }
 
             await stdout.WriteLineAsync("  aws kms create-key   # with the exports above").ConfigureAwait(false);
+            await PrintLocalKeyStoreAsync(stdout, bridge, kms).ConfigureAwait(false);
         }
 
         await stdout.WriteLineAsync("Try:").ConfigureAwait(false);
@@ -143,6 +144,21 @@ internal static class UpCommand
         await stdout.WriteLineAsync($"  curl -s {url}/health").ConfigureAwait(false);
         await stdout.WriteLineAsync("Press Ctrl-C to stop.").ConfigureAwait(false);
         await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Registers and connects the embedded cluster as the development account's custom key store, and says how to use it.</summary>
+    private static async Task PrintLocalKeyStoreAsync(TextWriter stdout, Uri bridge, KmsServer kms)
+    {
+        try
+        {
+            var id = await kms.EnsureLocalCustomKeyStoreAsync(bridge, CancellationToken.None).ConfigureAwait(false);
+            await stdout.WriteLineAsync($"  custom key store {id} ({KmsServer.LocalCustomKeyStoreName}: threshold keys on these MPC nodes)").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"  aws kms create-key --custom-key-store-id {id} --key-spec ECC_SECG_P256K1 --key-usage SIGN_VERIFY").ConfigureAwait(false);
+        }
+        catch (Exception e) when (CliFailure.IsExpected(e) || e is Conclave.Kms.Api.KmsException)
+        {
+            await stdout.WriteLineAsync($"  (custom key store {KmsServer.LocalCustomKeyStoreName} not registered: {CliFailure.OneLine(e)})").ConfigureAwait(false);
+        }
     }
 
     internal static async Task WaitForStopAsync(CancellationToken cancellationToken)

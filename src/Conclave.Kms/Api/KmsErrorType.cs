@@ -87,6 +87,15 @@ public static class KmsErrorType
     /// <summary>400: the custom key store does not exist.</summary>
     public const string CustomKeyStoreNotFound = "CustomKeyStoreNotFoundException";
 
+    /// <summary>400: the tenant has a custom key store of that name.</summary>
+    public const string CustomKeyStoreNameInUse = "CustomKeyStoreNameInUseException";
+
+    /// <summary>400: the custom key store's connection state does not allow the operation.</summary>
+    public const string CustomKeyStoreInvalidState = "CustomKeyStoreInvalidStateException";
+
+    /// <summary>400: the custom key store still holds keys.</summary>
+    public const string CustomKeyStoreHasCmks = "CustomKeyStoreHasCMKsException";
+
     /// <summary>412: a DryRun request that would have succeeded.</summary>
     public const string DryRunOperation = "DryRunOperationException";
 

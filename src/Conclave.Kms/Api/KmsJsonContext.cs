@@ -65,4 +65,10 @@ namespace Conclave.Kms.Api;
 [JsonSerializable(typeof(GetKeyRotationStatusResponse))]
 [JsonSerializable(typeof(ListKeyRotationsRequest))]
 [JsonSerializable(typeof(ListKeyRotationsResponse))]
+[JsonSerializable(typeof(CreateCustomKeyStoreRequest))]
+[JsonSerializable(typeof(CreateCustomKeyStoreResponse))]
+[JsonSerializable(typeof(CustomKeyStoreIdRequest))]
+[JsonSerializable(typeof(UpdateCustomKeyStoreRequest))]
+[JsonSerializable(typeof(DescribeCustomKeyStoresRequest))]
+[JsonSerializable(typeof(DescribeCustomKeyStoresResponse))]
 public sealed partial class KmsJsonContext : JsonSerializerContext;

@@ -11,7 +11,7 @@ namespace Conclave.Kms.Api;
 /// </summary>
 public static class RequestDigest
 {
-    private static readonly string[] SecretMembers = ["Plaintext"];
+    private static readonly string[] SecretMembers = ["Plaintext", "RawSecretAccessKey", "KeyStorePassword"];
 
     /// <summary>The digest of <paramref name="json"/> (a JSON object; anything unparsable hashes as raw bytes).</summary>
     public static byte[] Compute(ReadOnlySpan<byte> json)

@@ -30,6 +30,11 @@ public sealed partial class KmsService
             RequireEnabled(key);
             RequireUsage(key, KeyUsages.SignVerify, "Sign");
             ThrowIfDryRun(request.DryRun);
+            if (key.CustomKeyStoreId is not null)
+            {
+                return new SignResponse(key.Arn, await ThresholdSignAsync(operation, key, algorithm, message, messageType, cancellationToken).ConfigureAwait(false), algorithm);
+            }
+
             var signature = await UseAsymmetricKeyAsync(
                 operation, key, (algorithm, message, messageType), static (handle, s) => handle.Sign(s.algorithm, s.message, s.messageType), cancellationToken).ConfigureAwait(false);
             return new SignResponse(key.Arn, signature, algorithm);
@@ -55,8 +60,10 @@ public sealed partial class KmsService
             RequireEnabled(key);
             RequireUsage(key, KeyUsages.SignVerify, "Verify");
             ThrowIfDryRun(request.DryRun);
-            var valid = await UseAsymmetricKeyAsync(
-                operation, key, (algorithm, message, messageType, signature), static (handle, s) => handle.Verify(s.algorithm, s.message, s.messageType, s.signature), cancellationToken).ConfigureAwait(false);
+            var valid = key.CustomKeyStoreId is not null
+                ? await ThresholdVerifyAsync(operation, key, algorithm, message, messageType, signature, cancellationToken).ConfigureAwait(false)
+                : await UseAsymmetricKeyAsync(
+                    operation, key, (algorithm, message, messageType, signature), static (handle, s) => handle.Verify(s.algorithm, s.message, s.messageType, s.signature), cancellationToken).ConfigureAwait(false);
             if (!valid)
             {
                 throw new KmsException(KmsErrorType.KmsInvalidSignature, "The signature is not valid for the message, key and signing algorithm.");

@@ -27,14 +27,14 @@ public sealed partial class KmsService
                 throw new KmsException(KmsErrorType.UnsupportedOperation, "Multi-Region keys are not supported by Conclave.");
             }
 
+            if (request.CustomKeyStoreId is not null)
+            {
+                return await CreateThresholdKeyAsync(operation, request, cancellationToken).ConfigureAwait(false);
+            }
+
             if (request.Origin is not null and not "AWS_KMS")
             {
                 throw new KmsException(KmsErrorType.UnsupportedOperation, $"Origin {Sanitize(request.Origin)} is not supported by Conclave yet; use AWS_KMS.");
-            }
-
-            if (request.CustomKeyStoreId is not null)
-            {
-                throw new KmsException(KmsErrorType.CustomKeyStoreNotFound, $"Custom key store {Sanitize(request.CustomKeyStoreId)} does not exist.");
             }
 
             if (request.KeySpec is not null && request.CustomerMasterKeySpec is not null && request.KeySpec != request.CustomerMasterKeySpec)

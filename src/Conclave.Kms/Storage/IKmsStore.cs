@@ -49,6 +49,15 @@ public interface IKmsStore : IAsyncDisposable
     /// <summary>The tenant's key-encryption key of <paramref name="version"/>, or null.</summary>
     ValueTask<TenantKekRecord?> GetTenantKekAsync(string tenant, int version, CancellationToken cancellationToken = default);
 
+    /// <summary>The tenant's custom key store, or null.</summary>
+    ValueTask<CustomKeyStoreRecord?> GetCustomKeyStoreAsync(string tenant, string customKeyStoreId, CancellationToken cancellationToken = default);
+
+    /// <summary>The tenant's custom key stores, in id order.</summary>
+    ValueTask<IReadOnlyList<CustomKeyStoreRecord>> ListCustomKeyStoresAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>How many keys of the tenant (in any state) live in the custom key store.</summary>
+    ValueTask<int> CountKeysInCustomKeyStoreAsync(string tenant, string customKeyStoreId, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Applies <paramref name="changes"/> and appends <paramref name="audit"/> in one transaction.
     /// Throws <see cref="KmsConflictException"/> (nothing applied, nothing appended) if a change

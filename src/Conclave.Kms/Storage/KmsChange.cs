@@ -45,3 +45,12 @@ public sealed record DeleteGrant(string Tenant, string KeyId, string GrantId) : 
 
 /// <summary>Inserts a tenant key-encryption key. Conflict (<see cref="KmsConflictKind.TenantKekExists"/>) if that version exists.</summary>
 public sealed record InsertTenantKek(TenantKekRecord Kek) : KmsChange;
+
+/// <summary>Inserts a custom key store (revision 1). Conflict (<see cref="KmsConflictKind.CustomKeyStoreExists"/>) if the tenant has one of that id or name.</summary>
+public sealed record InsertCustomKeyStore(CustomKeyStoreRecord Store) : KmsChange;
+
+/// <summary>Replaces a custom key store's record. Conflict unless the stored revision is <c>Store.Revision - 1</c> (or the new name is taken).</summary>
+public sealed record UpdateCustomKeyStore(CustomKeyStoreRecord Store) : KmsChange;
+
+/// <summary>Deletes a custom key store. Conflict if it does not exist or any key of the tenant still names it.</summary>
+public sealed record DeleteCustomKeyStore(string Tenant, string CustomKeyStoreId) : KmsChange;

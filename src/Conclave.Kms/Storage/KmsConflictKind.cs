@@ -23,4 +23,10 @@ public enum KmsConflictKind
 
     /// <summary>The tenant key-encryption key version exists.</summary>
     TenantKekExists,
+
+    /// <summary>The tenant has a custom key store of that id or name.</summary>
+    CustomKeyStoreExists,
+
+    /// <summary>The custom key store does not exist, changed meanwhile, or (on delete) still has keys.</summary>
+    CustomKeyStoreChanged,
 }

@@ -73,6 +73,14 @@ public static class KmsServiceActions
         actions.Add("UntagResource", json.UntagResourceRequest, json.EmptyResponse, service.UntagResourceAsync);
         actions.Add("ListResourceTags", json.ListResourceTagsRequest, json.ListResourceTagsResponse, service.ListResourceTagsAsync);
 
+        // Custom key stores backed by MPC clusters (KmsService.CustomKeyStores.cs)
+        actions.Add("CreateCustomKeyStore", json.CreateCustomKeyStoreRequest, json.CreateCustomKeyStoreResponse, service.CreateCustomKeyStoreAsync);
+        actions.Add("ConnectCustomKeyStore", json.CustomKeyStoreIdRequest, json.EmptyResponse, service.ConnectCustomKeyStoreAsync);
+        actions.Add("DisconnectCustomKeyStore", json.CustomKeyStoreIdRequest, json.EmptyResponse, service.DisconnectCustomKeyStoreAsync);
+        actions.Add("UpdateCustomKeyStore", json.UpdateCustomKeyStoreRequest, json.EmptyResponse, service.UpdateCustomKeyStoreAsync);
+        actions.Add("DeleteCustomKeyStore", json.CustomKeyStoreIdRequest, json.EmptyResponse, service.DeleteCustomKeyStoreAsync);
+        actions.Add("DescribeCustomKeyStores", json.DescribeCustomKeyStoresRequest, json.DescribeCustomKeyStoresResponse, service.DescribeCustomKeyStoresAsync);
+
         // Rotation (KmsService.Rotation.cs)
         actions.Add("EnableKeyRotation", json.EnableKeyRotationRequest, json.EmptyResponse, service.EnableKeyRotationAsync);
         actions.Add("DisableKeyRotation", json.KeyIdRequest, json.EmptyResponse, service.DisableKeyRotationAsync);

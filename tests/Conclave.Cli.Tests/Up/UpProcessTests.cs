@@ -26,10 +26,14 @@ public sealed class UpProcessTests : IDisposable
         var data = Path.Combine(_dir, "data");
         var bridge = $"http://127.0.0.1:{port}";
         string publicKey;
+        string storeId;
         using (var up = new ConclaveProcess("up", "--data-dir", data, "--bridge-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--api-port", "0"))
         {
             await up.WaitForLineAsync("Press Ctrl-C to stop.", StartTimeout);
             Assert.Contains($"bridge API {bridge}", up.Output, StringComparison.Ordinal);
+            storeId = System.Text.RegularExpressions.Regex.Match(up.Output, "custom key store (cks-[0-9a-f]{17}) ").Groups[1].Value;
+            Assert.NotEmpty(storeId);
+            Assert.Contains($"aws kms create-key --custom-key-store-id {storeId} --key-spec ECC_SECG_P256K1 --key-usage SIGN_VERIFY", up.Output, StringComparison.Ordinal);
             var keygen = await PostAsync($"{bridge}/keygen", """{"walletID":"w1","keyType":"ed25519","threshold":2,"totalParties":3}""");
             publicKey = keygen.GetProperty("publicKey").GetString()!;
             await SignEd25519Async(bridge, "w1", publicKey, null);
@@ -39,6 +43,7 @@ public sealed class UpProcessTests : IDisposable
         using (var up = new ConclaveProcess("up", "--data-dir", data, "--bridge-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--api-port", "0"))
         {
             await up.WaitForLineAsync("Press Ctrl-C to stop.", StartTimeout);
+            Assert.Contains($"custom key store {storeId} ", up.Output, StringComparison.Ordinal); // registered once, reconnected on restart
             var pubkey = await GetAsync($"{bridge}/pubkey/w1");
             Assert.Equal(publicKey, pubkey.GetProperty("publicKey").GetString());
             await SignEd25519Async(bridge, "w1", publicKey, ["node2", "node3"]);

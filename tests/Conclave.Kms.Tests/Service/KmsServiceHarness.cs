@@ -37,14 +37,14 @@ public sealed class KmsServiceHarness : IAsyncDisposable
     /// <summary>Another service over the same store, as a second server sharing a database would be.</summary>
     public KmsService SecondService(TimeSpan keyMetadataMaxStaleness) => new(Store, _keyring, Time, keyMetadataMaxStaleness);
 
-    public static async Task<KmsServiceHarness> StartAsync()
+    public static async Task<KmsServiceHarness> StartAsync(Conclave.Kms.CustomKeyStores.IThresholdBridge? bridge = null)
     {
         var directory = Directory.CreateTempSubdirectory("conclave-kms-service-").FullName;
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         var store = await SqliteKmsStore.OpenAsync(Path.Combine(directory, "kms.db"));
         var root = await SoftwareRootKeyProvider.OpenOrCreateAsync(Path.Combine(directory, "root.key"));
         var keyring = new TenantKeyring(root, store, time);
-        return new KmsServiceHarness(directory, store, root, keyring, new KmsService(store, keyring, time), time);
+        return new KmsServiceHarness(directory, store, root, keyring, bridge is null ? new KmsService(store, keyring, time) : new KmsService(store, keyring, time, bridge), time);
     }
 
     public async ValueTask DisposeAsync()

@@ -256,4 +256,69 @@ public abstract class KmsStoreContract
 
         public int GetHashCode(AuditEntry obj) => obj.RequestId.GetHashCode(StringComparison.Ordinal);
     }
+
+    protected static CustomKeyStoreRecord CustomKeyStore(string tenant = "111122223333", string name = "cluster-a", long revision = 1) => new()
+    {
+        Tenant = tenant,
+        CustomKeyStoreId = "cks-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9))[..17],
+        Name = name,
+        Type = "EXTERNAL_KEY_STORE",
+        Endpoint = "http://127.0.0.1:6000",
+        ConnectionState = "DISCONNECTED",
+        CreatedAt = Now,
+        Revision = revision,
+    };
+
+    [Fact]
+    public async Task Custom_key_stores_round_trip_are_unique_by_name_per_tenant_and_follow_revisions()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await OpenAsync();
+        var a = CustomKeyStore();
+        var b = CustomKeyStore(name: "cluster-b");
+        await store.CommitAsync([new InsertCustomKeyStore(a), new InsertCustomKeyStore(b)], Audit("CreateCustomKeyStore"), ct);
+        Assert.Equal(a, await store.GetCustomKeyStoreAsync(a.Tenant, a.CustomKeyStoreId, ct));
+        Assert.Null(await store.GetCustomKeyStoreAsync("444455556666", a.CustomKeyStoreId, ct));
+        Assert.Equal(new[] { a, b }.OrderBy(s => s.CustomKeyStoreId, StringComparer.Ordinal), await store.ListCustomKeyStoresAsync(a.Tenant, ct));
+        Assert.Empty(await store.ListCustomKeyStoresAsync("444455556666", ct));
+
+        var sameName = await Assert.ThrowsAsync<KmsConflictException>(async () =>
+            await store.CommitAsync([new InsertCustomKeyStore(CustomKeyStore())], Audit(), ct));
+        Assert.Equal(KmsConflictKind.CustomKeyStoreExists, sameName.Kind);
+        await store.CommitAsync([new InsertCustomKeyStore(CustomKeyStore(tenant: "444455556666"))], Audit(), ct); // names are per tenant
+
+        var connected = a with { ConnectionState = "CONNECTED", Revision = 2 };
+        await store.CommitAsync([new UpdateCustomKeyStore(connected)], Audit(), ct);
+        Assert.Equal(connected, await store.GetCustomKeyStoreAsync(a.Tenant, a.CustomKeyStoreId, ct));
+        var stale = await Assert.ThrowsAsync<KmsConflictException>(async () =>
+            await store.CommitAsync([new UpdateCustomKeyStore(a with { Name = "x", Revision = 2 })], Audit(), ct));
+        Assert.Equal(KmsConflictKind.CustomKeyStoreChanged, stale.Kind);
+        var taken = await Assert.ThrowsAsync<KmsConflictException>(async () =>
+            await store.CommitAsync([new UpdateCustomKeyStore(connected with { Name = "cluster-b", Revision = 3 })], Audit(), ct));
+        Assert.Equal(KmsConflictKind.CustomKeyStoreChanged, taken.Kind);
+    }
+
+    [Fact]
+    public async Task A_custom_key_store_with_keys_is_not_deleted_and_counts_its_keys()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await OpenAsync();
+        var cks = CustomKeyStore();
+        var key = Key() with { Origin = "EXTERNAL_KEY_STORE", CustomKeyStoreId = cks.CustomKeyStoreId };
+        await store.CommitAsync([new InsertCustomKeyStore(cks), new InsertKey(key), new InsertKey(Key())], Audit(), ct);
+        Assert.Equal(1, await store.CountKeysInCustomKeyStoreAsync(cks.Tenant, cks.CustomKeyStoreId, ct));
+        Assert.Equal(0, await store.CountKeysInCustomKeyStoreAsync("444455556666", cks.CustomKeyStoreId, ct));
+        Assert.Equal(key, await store.GetKeyAsync(key.Tenant, key.KeyId, ct));
+
+        var refused = await Assert.ThrowsAsync<KmsConflictException>(async () =>
+            await store.CommitAsync([new DeleteCustomKeyStore(cks.Tenant, cks.CustomKeyStoreId)], Audit(), ct));
+        Assert.Equal(KmsConflictKind.CustomKeyStoreChanged, refused.Kind);
+        Assert.NotNull(await store.GetCustomKeyStoreAsync(cks.Tenant, cks.CustomKeyStoreId, ct));
+
+        await store.CommitAsync([new DeleteKey(key.Tenant, key.KeyId)], Audit(), ct);
+        await store.CommitAsync([new DeleteCustomKeyStore(cks.Tenant, cks.CustomKeyStoreId)], Audit(), ct);
+        Assert.Null(await store.GetCustomKeyStoreAsync(cks.Tenant, cks.CustomKeyStoreId, ct));
+        await Assert.ThrowsAsync<KmsConflictException>(async () =>
+            await store.CommitAsync([new DeleteCustomKeyStore(cks.Tenant, cks.CustomKeyStoreId)], Audit(), ct));
+    }
 }

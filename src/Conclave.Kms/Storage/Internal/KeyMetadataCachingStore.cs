@@ -105,6 +105,15 @@ internal sealed class KeyMetadataCachingStore
     public ValueTask<IReadOnlyList<GrantRecord>> ListGrantsAsync(string tenant, string keyId, CancellationToken cancellationToken = default) =>
         _inner.ListGrantsAsync(tenant, keyId, cancellationToken);
 
+    public ValueTask<CustomKeyStoreRecord?> GetCustomKeyStoreAsync(string tenant, string customKeyStoreId, CancellationToken cancellationToken = default) =>
+        _inner.GetCustomKeyStoreAsync(tenant, customKeyStoreId, cancellationToken);
+
+    public ValueTask<IReadOnlyList<CustomKeyStoreRecord>> ListCustomKeyStoresAsync(string tenant, CancellationToken cancellationToken = default) =>
+        _inner.ListCustomKeyStoresAsync(tenant, cancellationToken);
+
+    public ValueTask<int> CountKeysInCustomKeyStoreAsync(string tenant, string customKeyStoreId, CancellationToken cancellationToken = default) =>
+        _inner.CountKeysInCustomKeyStoreAsync(tenant, customKeyStoreId, cancellationToken);
+
     public ValueTask<TenantKekRecord?> GetTenantKekAsync(string tenant, CancellationToken cancellationToken = default) =>
         _inner.GetTenantKekAsync(tenant, cancellationToken);
 

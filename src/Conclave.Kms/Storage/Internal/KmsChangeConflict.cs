@@ -18,6 +18,9 @@ internal static class KmsChangeConflict
         InsertGrant c => new(KmsConflictKind.GrantMissing, $"Grant '{c.Grant.GrantId}' exists."),
         DeleteGrant c => new(KmsConflictKind.GrantMissing, $"Grant '{c.GrantId}' does not exist."),
         InsertTenantKek c => new(KmsConflictKind.TenantKekExists, $"Key-encryption key version {c.Kek.Version} of the tenant exists."),
+        InsertCustomKeyStore c => new(KmsConflictKind.CustomKeyStoreExists, $"A custom key store named {c.Store.Name} or with id {c.Store.CustomKeyStoreId} already exists."),
+        UpdateCustomKeyStore c => new(KmsConflictKind.CustomKeyStoreChanged, $"Custom key store '{c.Store.CustomKeyStoreId}' changed meanwhile, no longer exists, or its new name is taken."),
+        DeleteCustomKeyStore c => new(KmsConflictKind.CustomKeyStoreChanged, $"Custom key store '{c.CustomKeyStoreId}' no longer exists or still has keys."),
         ReplaceTags => throw new UnreachableException("Replacing tags cannot conflict."),
         _ => throw new UnreachableException($"Unknown change {change.GetType().Name}."),
     };

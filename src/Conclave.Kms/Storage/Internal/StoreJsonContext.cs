@@ -7,4 +7,5 @@ namespace Conclave.Kms.Storage.Internal;
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(KeyRecord))]
 [JsonSerializable(typeof(GrantRecord))]
+[JsonSerializable(typeof(CustomKeyStoreRecord))]
 internal sealed partial class StoreJsonContext : JsonSerializerContext;

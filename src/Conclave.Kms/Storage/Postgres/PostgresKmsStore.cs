@@ -42,6 +42,9 @@ public sealed class PostgresKmsStore : IKmsStore
         CREATE TABLE IF NOT EXISTS kms_tenant_keks (
             tenant text COLLATE "C" NOT NULL, version integer NOT NULL, wrapped bytea NOT NULL, created_ms bigint NOT NULL,
             PRIMARY KEY (tenant, version));
+        CREATE TABLE IF NOT EXISTS kms_custom_key_stores (
+            tenant text COLLATE "C" NOT NULL, store_id text COLLATE "C" NOT NULL, name text COLLATE "C" NOT NULL,
+            revision bigint NOT NULL, record text NOT NULL, PRIMARY KEY (tenant, store_id), UNIQUE (tenant, name));
         CREATE TABLE IF NOT EXISTS kms_audit (
             seq bigint PRIMARY KEY, time_ms bigint NOT NULL, principal text NOT NULL, tenant text NOT NULL,
             action text NOT NULL, key_id text, key_version integer, request_id text NOT NULL, outcome text NOT NULL,
@@ -240,6 +243,44 @@ public sealed class PostgresKmsStore : IKmsStore
             r => new TenantKekRecord(tenant, r.GetInt32(0), r.GetFieldValue<byte[]>(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))),
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<CustomKeyStoreRecord?> GetCustomKeyStoreAsync(string tenant, string customKeyStoreId, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT record FROM kms_custom_key_stores WHERE tenant = @tenant AND store_id = @id",
+            c =>
+            {
+                c.Parameters.AddWithValue("tenant", tenant);
+                c.Parameters.AddWithValue("id", customKeyStoreId);
+            },
+            r => JsonSerializer.Deserialize(r.GetString(0), StoreJsonContext.Default.CustomKeyStoreRecord)!,
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<CustomKeyStoreRecord>> ListCustomKeyStoresAsync(string tenant, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT record FROM kms_custom_key_stores WHERE tenant = @tenant ORDER BY store_id",
+            c => c.Parameters.AddWithValue("tenant", tenant),
+            r => JsonSerializer.Deserialize(r.GetString(0), StoreJsonContext.Default.CustomKeyStoreRecord)!,
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<int> CountKeysInCustomKeyStoreAsync(string tenant, string customKeyStoreId, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT count(*)::integer FROM kms_keys WHERE tenant = @tenant AND (record::jsonb ->> 'CustomKeyStoreId') = @id",
+            c =>
+            {
+                c.Parameters.AddWithValue("tenant", tenant);
+                c.Parameters.AddWithValue("id", customKeyStoreId);
+            },
+            r => r.GetInt32(0),
+            cancellationToken).ConfigureAwait(false);
+        return rows[0];
     }
 
     /// <inheritdoc />
@@ -525,6 +566,20 @@ public sealed class PostgresKmsStore : IKmsStore
                 command.Parameters.AddWithValue("wrapped", kek.WrappedKek);
                 command.Parameters.AddWithValue("created", kek.CreatedAt.ToUnixTimeMilliseconds());
                 break;
+            case InsertCustomKeyStore(var store):
+                command.CommandText = "INSERT INTO kms_custom_key_stores (tenant, store_id, name, revision, record) VALUES (@tenant, @id, @name, @revision, @record)";
+                BindCustomKeyStore(command, store);
+                break;
+            case UpdateCustomKeyStore(var store):
+                command.CommandText = "UPDATE kms_custom_key_stores SET name = @name, revision = @revision, record = @record WHERE tenant = @tenant AND store_id = @id AND revision = @previous";
+                BindCustomKeyStore(command, store);
+                command.Parameters.AddWithValue("previous", store.Revision - 1);
+                break;
+            case DeleteCustomKeyStore(var tenant, var storeId):
+                command.CommandText = "DELETE FROM kms_custom_key_stores WHERE tenant = @tenant AND store_id = @id AND NOT EXISTS (SELECT 1 FROM kms_keys WHERE tenant = @tenant AND (record::jsonb ->> 'CustomKeyStoreId') = @id)";
+                command.Parameters.AddWithValue("tenant", tenant);
+                command.Parameters.AddWithValue("id", storeId);
+                break;
             default:
                 throw new UnreachableException($"Unknown change {change.GetType().Name}.");
         }
@@ -557,6 +612,15 @@ public sealed class PostgresKmsStore : IKmsStore
 
     private static NpgsqlParameter NullableParameter(string name, NpgsqlDbType type, object? value) =>
         new(name, type) { Value = value ?? DBNull.Value };
+
+    private static void BindCustomKeyStore(NpgsqlCommand command, CustomKeyStoreRecord store)
+    {
+        command.Parameters.AddWithValue("tenant", store.Tenant);
+        command.Parameters.AddWithValue("id", store.CustomKeyStoreId);
+        command.Parameters.AddWithValue("name", store.Name);
+        command.Parameters.AddWithValue("revision", store.Revision);
+        command.Parameters.AddWithValue("record", JsonSerializer.Serialize(store, StoreJsonContext.Default.CustomKeyStoreRecord));
+    }
 
     private static void BindAlias(NpgsqlCommand command, AliasRecord alias)
     {

@@ -38,6 +38,9 @@ public sealed class SqliteKmsStore : IKmsStore
         CREATE TABLE IF NOT EXISTS kms_tenant_keks (
             tenant TEXT NOT NULL, version INTEGER NOT NULL, wrapped BLOB NOT NULL, created_ms INTEGER NOT NULL,
             PRIMARY KEY (tenant, version));
+        CREATE TABLE IF NOT EXISTS kms_custom_key_stores (
+            tenant TEXT NOT NULL, store_id TEXT NOT NULL, name TEXT NOT NULL, revision INTEGER NOT NULL, record TEXT NOT NULL,
+            PRIMARY KEY (tenant, store_id), UNIQUE (tenant, name));
         CREATE TABLE IF NOT EXISTS kms_audit (
             seq INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, principal TEXT NOT NULL, tenant TEXT NOT NULL,
             action TEXT NOT NULL, key_id TEXT, key_version INTEGER, request_id TEXT NOT NULL, outcome TEXT NOT NULL,
@@ -237,6 +240,44 @@ public sealed class SqliteKmsStore : IKmsStore
             r => new TenantKekRecord(tenant, r.GetInt32(0), (byte[])r[1], DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))),
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<CustomKeyStoreRecord?> GetCustomKeyStoreAsync(string tenant, string customKeyStoreId, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT record FROM kms_custom_key_stores WHERE tenant = $tenant AND store_id = $id",
+            c =>
+            {
+                c.Parameters.AddWithValue("$tenant", tenant);
+                c.Parameters.AddWithValue("$id", customKeyStoreId);
+            },
+            r => JsonSerializer.Deserialize(r.GetString(0), StoreJsonContext.Default.CustomKeyStoreRecord)!,
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<CustomKeyStoreRecord>> ListCustomKeyStoresAsync(string tenant, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT record FROM kms_custom_key_stores WHERE tenant = $tenant ORDER BY store_id",
+            c => c.Parameters.AddWithValue("$tenant", tenant),
+            r => JsonSerializer.Deserialize(r.GetString(0), StoreJsonContext.Default.CustomKeyStoreRecord)!,
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<int> CountKeysInCustomKeyStoreAsync(string tenant, string customKeyStoreId, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT count(*) FROM kms_keys WHERE tenant = $tenant AND json_extract(record, '$.CustomKeyStoreId') = $id",
+            c =>
+            {
+                c.Parameters.AddWithValue("$tenant", tenant);
+                c.Parameters.AddWithValue("$id", customKeyStoreId);
+            },
+            r => r.GetInt32(0),
+            cancellationToken).ConfigureAwait(false);
+        return rows[0];
     }
 
     /// <inheritdoc />
@@ -497,6 +538,20 @@ public sealed class SqliteKmsStore : IKmsStore
                 command.Parameters.AddWithValue("$wrapped", kek.WrappedKek);
                 command.Parameters.AddWithValue("$created", kek.CreatedAt.ToUnixTimeMilliseconds());
                 break;
+            case InsertCustomKeyStore(var store):
+                command.CommandText = "INSERT INTO kms_custom_key_stores (tenant, store_id, name, revision, record) VALUES ($tenant, $id, $name, $revision, $record)";
+                BindCustomKeyStore(command, store);
+                break;
+            case UpdateCustomKeyStore(var store):
+                command.CommandText = "UPDATE kms_custom_key_stores SET name = $name, revision = $revision, record = $record WHERE tenant = $tenant AND store_id = $id AND revision = $previous";
+                BindCustomKeyStore(command, store);
+                command.Parameters.AddWithValue("$previous", store.Revision - 1);
+                break;
+            case DeleteCustomKeyStore(var tenant, var storeId):
+                command.CommandText = "DELETE FROM kms_custom_key_stores WHERE tenant = $tenant AND store_id = $id AND NOT EXISTS (SELECT 1 FROM kms_keys WHERE tenant = $tenant AND json_extract(record, '$.CustomKeyStoreId') = $id)";
+                command.Parameters.AddWithValue("$tenant", tenant);
+                command.Parameters.AddWithValue("$id", storeId);
+                break;
             default:
                 throw new UnreachableException($"Unknown change {change.GetType().Name}.");
         }
@@ -525,6 +580,15 @@ public sealed class SqliteKmsStore : IKmsStore
         command.Parameters.AddWithValue("$revision", key.Revision);
         command.Parameters.AddWithValue("$due", (object?)KeyDue.DueDate(key)?.ToUnixTimeMilliseconds() ?? DBNull.Value);
         command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(key, StoreJsonContext.Default.KeyRecord));
+    }
+
+    private static void BindCustomKeyStore(SqliteCommand command, CustomKeyStoreRecord store)
+    {
+        command.Parameters.AddWithValue("$tenant", store.Tenant);
+        command.Parameters.AddWithValue("$id", store.CustomKeyStoreId);
+        command.Parameters.AddWithValue("$name", store.Name);
+        command.Parameters.AddWithValue("$revision", store.Revision);
+        command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(store, StoreJsonContext.Default.CustomKeyStoreRecord));
     }
 
     private static void BindAlias(SqliteCommand command, AliasRecord alias)
