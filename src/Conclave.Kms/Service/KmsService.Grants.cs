@@ -12,7 +12,7 @@ using Conclave.Kms.Tenants;
 namespace Conclave.Kms.Service;
 
 /// <summary>
-/// Grants: CreateGrant, ListGrants, RetireGrant, RevokeGrant, and the grant check of authorization.
+/// Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant, and the grant check of authorization.
 /// <para>
 /// The store is consistent, so a grant takes effect as soon as CreateGrant returns: grant tokens
 /// are accepted (and checked for form) on CreateGrant but never needed to use a fresh grant, unlike
@@ -125,6 +125,41 @@ public sealed partial class KmsService
                 page.Select(g => GrantEntry(key, g)).ToList(),
                 truncated ? Marker.Encode("grants", page[^1].GrantId) : null,
                 truncated);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// ListRetirableGrants: the grants on any key of the caller's account whose retiring principal is
+    /// exactly <see cref="ListRetirableGrantsRequest.RetiringPrincipal"/>, in grant id order.
+    /// </summary>
+    public ValueTask<ListGrantsResponse> ListRetirableGrantsAsync(KmsCallContext context, ListRetirableGrantsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RunAsync(context, "ListRetirableGrants", async operation =>
+        {
+            var retiring = ValidatePrincipalArn(request.RetiringPrincipal, "retiringPrincipal");
+            var limit = BoundedLimit(request.Limit, max: MaxGrantListLimit, fallback: DefaultGrantListLimit);
+            var after = Marker.Decode(request.Marker, "retirable-grants");
+            var grants = await _store.ListRetirableGrantsAsync(context.Principal.AccountId, retiring, after, limit + 1, cancellationToken).ConfigureAwait(false);
+            var page = grants.Take(limit).ToList();
+            var keys = new Dictionary<string, KeyRecord?>(StringComparer.Ordinal);
+            var entries = new List<GrantListEntry>(page.Count);
+            foreach (var grant in page)
+            {
+                if (!keys.TryGetValue(grant.KeyId, out var key))
+                {
+                    key = await _store.GetKeyAsync(grant.Tenant, grant.KeyId, cancellationToken).ConfigureAwait(false);
+                    keys[grant.KeyId] = key;
+                }
+
+                if (key is not null)
+                {
+                    entries.Add(GrantEntry(key, grant));
+                }
+            }
+
+            var truncated = grants.Count > limit;
+            return new ListGrantsResponse(entries, truncated ? Marker.Encode("retirable-grants", page[^1].GrantId) : null, truncated);
         }, cancellationToken);
     }
 

@@ -152,4 +152,32 @@ public sealed class KmsServiceGrantTests
         Assert.Equal(2, first.Grants.Count);
         Assert.Equal(ids.Order(), first.Grants.Concat(second.Grants).Select(g => g.GrantId).Order()); // creation order; same-millisecond grants tie
     }
+
+    [Fact]
+    public async Task ListRetirableGrants_lists_the_callers_grants_naming_that_retiring_principal_across_keys()
+    {
+        await using var kms = await KmsServiceHarness.StartAsync();
+        var (first, grantA) = await GrantMalloryAsync(kms, null, retiring: MalloryArn);
+        var (_, grantB) = await GrantMalloryAsync(kms, null, retiring: MalloryArn);
+        await GrantMalloryAsync(kms, null, retiring: "arn:aws:iam::111122223333:role/other");
+        await GrantMalloryAsync(kms, null);
+
+        var all = await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn }, Ct);
+        var page1 = await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn, Limit = 1 }, Ct);
+        var page2 = await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn, Limit = 1, Marker = page1.NextMarker }, Ct);
+
+        Assert.Equal(new[] { grantA.GrantId, grantB.GrantId }.Order(StringComparer.Ordinal), all.Grants.Select(g => g.GrantId));
+        Assert.False(all.Truncated);
+        Assert.All(all.Grants, g => Assert.Equal(MalloryArn, g.RetiringPrincipal));
+        Assert.Contains(all.Grants, g => g.KeyId == first.Arn);
+        Assert.True(page1.Truncated);
+        Assert.False(page2.Truncated);
+        Assert.Equal(all.Grants.Select(g => g.GrantId), page1.Grants.Concat(page2.Grants).Select(g => g.GrantId));
+
+        // Mallory's own account has no grants naming Mallory: the listing is of the caller's account.
+        Assert.Empty((await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Mallory, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn }, Ct)).Grants);
+        await FailsAsync(KmsErrorType.Validation, async () => await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest(), Ct));
+        await FailsAsync(KmsErrorType.Validation, async () => await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn, Limit = 0 }, Ct));
+        await FailsAsync(KmsErrorType.InvalidMarker, async () => await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn, Marker = "bogus" }, Ct));
+    }
 }
