@@ -180,4 +180,48 @@ public sealed class KmsServiceGrantTests
         await FailsAsync(KmsErrorType.Validation, async () => await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn, Limit = 0 }, Ct));
         await FailsAsync(KmsErrorType.InvalidMarker, async () => await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn, Marker = "bogus" }, Ct));
     }
+
+    [Fact]
+    public async Task A_named_CreateGrant_with_identical_parameters_returns_the_existing_grant_with_an_interchangeable_token()
+    {
+        await using var kms = await KmsServiceHarness.StartAsync();
+        var (key, first) = await GrantMalloryAsync(kms, new GrantConstraints { EncryptionContextSubset = Backup }, retiring: MalloryArn);
+        CreateGrantRequest Same() => new()
+        {
+            KeyId = key.Arn, // the key by ARN is the same key
+            GranteePrincipal = MalloryArn,
+            RetiringPrincipal = MalloryArn,
+            Operations = ["Decrypt", "Encrypt"],
+            Constraints = new GrantConstraints { EncryptionContextSubset = new() { ["purpose"] = "backup" } },
+            Name = "backup-job",
+        };
+
+        var retried = await kms.Service.CreateGrantAsync(KmsServiceHarness.Alice, Same(), Ct);
+        var otherOperations = await kms.Service.CreateGrantAsync(KmsServiceHarness.Alice, Same() with { Operations = ["Encrypt"] }, Ct);
+        var otherName = await kms.Service.CreateGrantAsync(KmsServiceHarness.Alice, Same() with { Name = "other-job" }, Ct);
+        var unnamed1 = await kms.Service.CreateGrantAsync(KmsServiceHarness.Alice, Same() with { Name = null }, Ct);
+        var unnamed2 = await kms.Service.CreateGrantAsync(KmsServiceHarness.Alice, Same() with { Name = null }, Ct);
+
+        Assert.Equal(first.GrantId, retried.GrantId);
+        Assert.NotEqual(first.GrantToken, retried.GrantToken);
+        Assert.Equal(5, new[] { first.GrantId, otherOperations.GrantId, otherName.GrantId, unnamed1.GrantId, unnamed2.GrantId }.Distinct().Count());
+        Assert.Equal(5, (await kms.Service.ListGrantsAsync(KmsServiceHarness.Alice, new ListGrantsRequest { KeyId = key.KeyId }, Ct)).Grants.Count);
+
+        // Either token retires the grant; after that, neither does.
+        await kms.Service.RetireGrantAsync(KmsServiceHarness.Mallory, new RetireGrantRequest { GrantToken = retried.GrantToken }, Ct);
+        await FailsAsync(KmsErrorType.NotFound, async () => await kms.Service.RetireGrantAsync(KmsServiceHarness.Mallory, new RetireGrantRequest { GrantToken = first.GrantToken }, Ct));
+        Assert.Equal(4, (await kms.Service.ListGrantsAsync(KmsServiceHarness.Alice, new ListGrantsRequest { KeyId = key.KeyId }, Ct)).Grants.Count);
+    }
+
+    [Fact]
+    public async Task The_first_token_of_a_retried_grant_still_retires_it()
+    {
+        await using var kms = await KmsServiceHarness.StartAsync();
+        var (key, first) = await GrantMalloryAsync(kms, null, retiring: MalloryArn);
+        var retried = await kms.Service.CreateGrantAsync(KmsServiceHarness.Alice, new CreateGrantRequest { KeyId = key.KeyId, GranteePrincipal = MalloryArn, RetiringPrincipal = MalloryArn, Operations = ["Encrypt", "Decrypt"], Name = "backup-job" }, Ct);
+
+        Assert.Equal(first.GrantId, retried.GrantId);
+        await kms.Service.RetireGrantAsync(KmsServiceHarness.Mallory, new RetireGrantRequest { GrantToken = first.GrantToken }, Ct);
+        Assert.Empty((await kms.Service.ListGrantsAsync(KmsServiceHarness.Alice, new ListGrantsRequest { KeyId = key.KeyId }, Ct)).Grants);
+    }
 }

@@ -503,6 +503,12 @@ public sealed class SqliteKmsStore : IKmsStore
                 command.Parameters.AddWithValue("$created", grant.CreatedAt.ToUnixTimeMilliseconds());
                 command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(grant, StoreJsonContext.Default.GrantRecord));
                 break;
+            case UpdateGrant(var grant):
+                command.CommandText = "UPDATE kms_grants SET record = $record WHERE lane = $lane AND grant_id = $grant";
+                command.Parameters.AddWithValue("$lane", KeyLane.Compute(grant.Tenant, grant.KeyId));
+                command.Parameters.AddWithValue("$grant", grant.GrantId);
+                command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(grant, StoreJsonContext.Default.GrantRecord));
+                break;
             case DeleteGrant(var tenant, var keyId, var grantId):
                 command.CommandText = "DELETE FROM kms_grants WHERE lane = $lane AND grant_id = $grant";
                 command.Parameters.AddWithValue("$lane", KeyLane.Compute(tenant, keyId));
