@@ -146,7 +146,7 @@ public sealed class KeysCommandTests : IAsyncLifetime
     }
 
     /// <summary>Runs <c>conclave</c> to completion with <paramref name="env"/> set (and any inherited AWS variables cleared).</summary>
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(Dictionary<string, string> env, params string[] arguments)
+    internal static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(Dictionary<string, string> env, params string[] arguments)
     {
         var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "conclave.dll"), .. arguments])
         {
@@ -173,7 +173,7 @@ public sealed class KeysCommandTests : IAsyncLifetime
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    private static string Value(string text, string name)
+    internal static string Value(string text, string name)
     {
         var marker = $"export {name}=";
         var start = text.IndexOf(marker, StringComparison.Ordinal);
