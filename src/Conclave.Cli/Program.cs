@@ -18,6 +18,8 @@ public static class Program
         root.Subcommands.Add(Up.UpCommand.Create());
         root.Subcommands.Add(Server.ServerCommand.Create());
         root.Subcommands.Add(Audit.AuditCommand.Create());
+        root.Subcommands.Add(Keys.KeysCommand.Create());
+        root.Subcommands.Add(Principals.PrincipalCommand.Create());
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -37,6 +37,7 @@ namespace Conclave.Kms.Api;
 [JsonSerializable(typeof(CreateGrantResponse))]
 [JsonSerializable(typeof(ListGrantsRequest))]
 [JsonSerializable(typeof(ListGrantsResponse))]
+[JsonSerializable(typeof(ListRetirableGrantsRequest))]
 [JsonSerializable(typeof(RetireGrantRequest))]
 [JsonSerializable(typeof(RevokeGrantRequest))]
 [JsonSerializable(typeof(SignRequest))]

@@ -12,12 +12,19 @@ using Conclave.Kms.Tenants;
 namespace Conclave.Kms.Service;
 
 /// <summary>
-/// Grants: CreateGrant, ListGrants, RetireGrant, RevokeGrant, and the grant check of authorization.
+/// Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant, and the grant check of authorization.
 /// <para>
 /// The store is consistent, so a grant takes effect as soon as CreateGrant returns: grant tokens
 /// are accepted (and checked for form) on CreateGrant but never needed to use a fresh grant, unlike
 /// AWS's eventually consistent grants. A grant token is <c>base64url(1 | account | key id | grant id |
 /// 32 random bytes)</c>: it locates its grant for RetireGrant, and only its SHA-256 is stored.
+/// </para>
+/// <para>
+/// CreateGrant is idempotent as AWS documents it: with a <c>Name</c>, a request whose parameters
+/// (key, grantee, retiring principal, operations, constraints, name) equal an existing grant's
+/// returns that grant's id with a fresh token, usable interchangeably with the first; without a
+/// <c>Name</c>, every request creates a new grant. A grant with the same name but other parameters
+/// is a new grant (names are not unique).
 /// </para>
 /// </summary>
 public sealed partial class KmsService
@@ -27,6 +34,7 @@ public sealed partial class KmsService
     private const int MaxGrantListLimit = 100;
     private const byte GrantTokenVersion = 1;
     private const int GrantTokenLength = 1 + 12 + 36 + 32 + 32;
+    private const int MaxExtraGrantTokens = 100;
 
     /// <summary>The operations a grant may allow (AWS's list).</summary>
     private static readonly HashSet<string> GrantOperations = new(StringComparer.Ordinal)
@@ -62,6 +70,22 @@ public sealed partial class KmsService
             }
 
             var existing = await _store.ListGrantsAsync(key.Tenant, key.KeyId, cancellationToken).ConfigureAwait(false);
+            if (request.Name is not null
+                && existing.FirstOrDefault(g => g.Name == request.Name && g.GranteePrincipal == grantee && g.RetiringPrincipal == retiring
+                    && g.Constraints == constraints && g.Operations.Count == operations.Count && g.Operations.All(operations.Contains)) is { } same)
+            {
+                var extra = same.ExtraTokenDigests ?? [];
+                if (extra.Count >= MaxExtraGrantTokens)
+                {
+                    throw new KmsException(KmsErrorType.LimitExceeded, $"Grant {same.GrantId} on {key.Arn} has been requested again too many times; use a grant token it already returned.");
+                }
+
+                ThrowIfDryRun(request.DryRun);
+                var retryToken = NewGrantToken(key, Convert.FromHexString(same.GrantId));
+                operation.Changes.Add(new UpdateGrant(same with { ExtraTokenDigests = [.. extra, SHA256.HashData(Encoding.ASCII.GetBytes(retryToken))] }));
+                return new CreateGrantResponse(retryToken, same.GrantId);
+            }
+
             if (existing.Count >= MaxGrantsPerKey)
             {
                 throw new KmsException(KmsErrorType.LimitExceeded, $"{key.Arn} has the maximum number of grants ({MaxGrantsPerKey}).");
@@ -129,6 +153,41 @@ public sealed partial class KmsService
     }
 
     /// <summary>
+    /// ListRetirableGrants: the grants on any key of the caller's account whose retiring principal is
+    /// exactly <see cref="ListRetirableGrantsRequest.RetiringPrincipal"/>, in grant id order.
+    /// </summary>
+    public ValueTask<ListGrantsResponse> ListRetirableGrantsAsync(KmsCallContext context, ListRetirableGrantsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RunAsync(context, "ListRetirableGrants", async operation =>
+        {
+            var retiring = ValidatePrincipalArn(request.RetiringPrincipal, "retiringPrincipal");
+            var limit = BoundedLimit(request.Limit, max: MaxGrantListLimit, fallback: DefaultGrantListLimit);
+            var after = Marker.Decode(request.Marker, "retirable-grants");
+            var grants = await _store.ListRetirableGrantsAsync(context.Principal.AccountId, retiring, after, limit + 1, cancellationToken).ConfigureAwait(false);
+            var page = grants.Take(limit).ToList();
+            var keys = new Dictionary<string, KeyRecord?>(StringComparer.Ordinal);
+            var entries = new List<GrantListEntry>(page.Count);
+            foreach (var grant in page)
+            {
+                if (!keys.TryGetValue(grant.KeyId, out var key))
+                {
+                    key = await _store.GetKeyAsync(grant.Tenant, grant.KeyId, cancellationToken).ConfigureAwait(false);
+                    keys[grant.KeyId] = key;
+                }
+
+                if (key is not null)
+                {
+                    entries.Add(GrantEntry(key, grant));
+                }
+            }
+
+            var truncated = grants.Count > limit;
+            return new ListGrantsResponse(entries, truncated ? Marker.Encode("retirable-grants", page[^1].GrantId) : null, truncated);
+        }, cancellationToken);
+    }
+
+    /// <summary>
     /// RetireGrant, by grant token or by key and grant id: allowed for the retiring principal, the
     /// grantee when the grant includes RetireGrant, and the key's account.
     /// </summary>
@@ -154,7 +213,14 @@ public sealed partial class KmsService
                 }
 
                 grant = await FindGrantByIdAsync(key, grantId, cancellationToken).ConfigureAwait(false);
-                if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.ASCII.GetBytes(token)), grant.TokenDigest))
+                var digest = SHA256.HashData(Encoding.ASCII.GetBytes(token));
+                var known = CryptographicOperations.FixedTimeEquals(digest, grant.TokenDigest);
+                foreach (var extra in grant.ExtraTokenDigests ?? [])
+                {
+                    known |= CryptographicOperations.FixedTimeEquals(digest, extra);
+                }
+
+                if (!known)
                 {
                     throw InvalidGrantToken();
                 }

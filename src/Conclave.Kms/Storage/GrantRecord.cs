@@ -37,6 +37,9 @@ public sealed record GrantRecord
     /// <summary>SHA-256 of the grant token.</summary>
     public required byte[] TokenDigest { get; init; }
 
+    /// <summary>SHA-256 of the further tokens handed out by idempotent CreateGrant retries (all tokens of a grant are interchangeable).</summary>
+    public IReadOnlyList<byte[]>? ExtraTokenDigests { get; init; }
+
     /// <summary>When the grant was created.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 }

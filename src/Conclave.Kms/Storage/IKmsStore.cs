@@ -43,6 +43,13 @@ public interface IKmsStore : IAsyncDisposable
     /// <summary>The key's grants, in creation order.</summary>
     ValueTask<IReadOnlyList<GrantRecord>> ListGrantsAsync(string tenant, string keyId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> grants on any key of the tenant whose retiring principal is
+    /// exactly <paramref name="retiringPrincipal"/>, with grant id greater than
+    /// <paramref name="afterGrantId"/> (ordinal), in grant id order.
+    /// </summary>
+    ValueTask<IReadOnlyList<GrantRecord>> ListRetirableGrantsAsync(string tenant, string retiringPrincipal, string? afterGrantId, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>The tenant's newest key-encryption key, or null if it has none yet.</summary>
     ValueTask<TenantKekRecord?> GetTenantKekAsync(string tenant, CancellationToken cancellationToken = default);
 

@@ -40,6 +40,9 @@ public sealed record ReplaceTags(string Tenant, string KeyId, IReadOnlyList<KeyT
 /// <summary>Inserts a grant.</summary>
 public sealed record InsertGrant(GrantRecord Grant) : KmsChange;
 
+/// <summary>Replaces a grant's record (same key and grant id). Conflict if it does not exist.</summary>
+public sealed record UpdateGrant(GrantRecord Grant) : KmsChange;
+
 /// <summary>Deletes a grant. Conflict if it does not exist.</summary>
 public sealed record DeleteGrant(string Tenant, string KeyId, string GrantId) : KmsChange;
 

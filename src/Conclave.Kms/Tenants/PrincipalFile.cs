@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -14,6 +15,11 @@ namespace Conclave.Kms.Tenants;
 /// is itself stored wrapped by the root-key provider, with the access key id as associated data.
 /// Writes go to a temporary file that replaces the old one, so a crash leaves the old or the new
 /// file, never a torn one.
+/// <para>
+/// Another process (<c>conclave principal create|delete</c>) may change the file: lookups check its
+/// modification time at most once per second and reload the principals when it changed, so a new
+/// principal works and a deleted one stops working within about a second.
+/// </para>
 /// </summary>
 public sealed class PrincipalFile : IPrincipalDirectory, IDisposable
 {
@@ -26,6 +32,8 @@ public sealed class PrincipalFile : IPrincipalDirectory, IDisposable
     private readonly ConcurrentDictionary<string, Entry> _entries;
     private readonly byte[] _wrappedFileKey;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private DateTime _loadedWriteTime;
+    private long _nextReloadCheck;
 
     private PrincipalFile(string path, SecretBytes fileKey, byte[] wrappedFileKey, IEnumerable<Entry> entries)
     {
@@ -33,6 +41,8 @@ public sealed class PrincipalFile : IPrincipalDirectory, IDisposable
         _fileKey = fileKey;
         _wrappedFileKey = wrappedFileKey;
         _entries = new ConcurrentDictionary<string, Entry>(entries.Select(e => KeyValuePair.Create(e.AccessKeyId, e)), StringComparer.Ordinal);
+        _loadedWriteTime = File.GetLastWriteTimeUtc(path);
+        _nextReloadCheck = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
     }
 
     /// <summary>How many principals the file holds.</summary>
@@ -114,6 +124,27 @@ public sealed class PrincipalFile : IPrincipalDirectory, IDisposable
         }
     }
 
+    /// <summary>Deletes the principal with <paramref name="accessKeyId"/> and saves the file; false when absent.</summary>
+    public async Task<bool> DeleteAsync(string accessKeyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(accessKeyId);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_entries.TryRemove(accessKeyId, out _))
+            {
+                return false;
+            }
+
+            await SaveAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
     /// <summary>The principals in the file (public data only).</summary>
     public IReadOnlyList<KmsPrincipal> List() => _entries.Values.Select(e => new KmsPrincipal(e.AccessKeyId, e.AccountId, e.UserName)).OrderBy(p => p.AccessKeyId, StringComparer.Ordinal).ToList();
 
@@ -121,14 +152,69 @@ public sealed class PrincipalFile : IPrincipalDirectory, IDisposable
     public SecretBytes? RevealSecret(string accessKeyId) => _entries.TryGetValue(accessKeyId, out var entry) ? Open(entry) : null;
 
     /// <inheritdoc />
-    public ValueTask<(KmsPrincipal Principal, SecretBytes SecretAccessKey)?> FindAsync(string accessKeyId, CancellationToken cancellationToken = default)
+    public async ValueTask<(KmsPrincipal Principal, SecretBytes SecretAccessKey)?> FindAsync(string accessKeyId, CancellationToken cancellationToken = default)
     {
+        await ReloadIfChangedAsync(cancellationToken).ConfigureAwait(false);
         if (accessKeyId is null || !_entries.TryGetValue(accessKeyId, out var entry))
         {
-            return ValueTask.FromResult<(KmsPrincipal, SecretBytes)?>(null);
+            return null;
         }
 
-        return ValueTask.FromResult<(KmsPrincipal, SecretBytes)?>((new KmsPrincipal(entry.AccessKeyId, entry.AccountId, entry.UserName), Open(entry)));
+        return (new KmsPrincipal(entry.AccessKeyId, entry.AccountId, entry.UserName), Open(entry));
+    }
+
+    /// <summary>Reloads the principals when the file's modification time changed (checked at most once per second).</summary>
+    private async ValueTask ReloadIfChangedAsync(CancellationToken cancellationToken)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var due = Volatile.Read(ref _nextReloadCheck);
+        if (now < due || Interlocked.CompareExchange(ref _nextReloadCheck, now + Stopwatch.Frequency, due) != due)
+        {
+            return;
+        }
+
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var writeTime = File.GetLastWriteTimeUtc(_path);
+            if (writeTime == _loadedWriteTime)
+            {
+                return;
+            }
+
+            PrincipalDocument? document;
+            try
+            {
+                document = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(_path, cancellationToken).ConfigureAwait(false), PrincipalFileJsonContext.Default.PrincipalDocument);
+            }
+            catch (Exception e) when (e is IOException or JsonException)
+            {
+                return; // keep the principals loaded; the next check tries again
+            }
+
+            // A file sealed under another file key is not ours to read: keep what is loaded.
+            if (document is not { Version: 1 } || !document.WrappedFileKey.AsSpan().SequenceEqual(_wrappedFileKey))
+            {
+                return;
+            }
+
+            var current = document.Principals.ToDictionary(e => e.AccessKeyId, StringComparer.Ordinal);
+            foreach (var gone in _entries.Keys.Where(k => !current.ContainsKey(k)).ToList())
+            {
+                _entries.TryRemove(gone, out _);
+            }
+
+            foreach (var (id, entry) in current)
+            {
+                _entries[id] = entry;
+            }
+
+            _loadedWriteTime = writeTime;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     /// <summary>Wipes the file key.</summary>
@@ -179,6 +265,7 @@ public sealed class PrincipalFile : IPrincipalDirectory, IDisposable
         }
 
         File.Move(temporary, _path, overwrite: true);
+        _loadedWriteTime = File.GetLastWriteTimeUtc(_path);
     }
 
     internal sealed record Entry(string AccessKeyId, string AccountId, string UserName, byte[] SealedSecret);

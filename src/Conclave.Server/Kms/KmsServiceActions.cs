@@ -47,6 +47,7 @@ public static class KmsServiceActions
         actions.Add("ListKeyPolicies", json.ListKeyPoliciesRequest, json.ListKeyPoliciesResponse, service.ListKeyPoliciesAsync);
         actions.Add("CreateGrant", json.CreateGrantRequest, json.CreateGrantResponse, service.CreateGrantAsync);
         actions.Add("ListGrants", json.ListGrantsRequest, json.ListGrantsResponse, service.ListGrantsAsync);
+        actions.Add("ListRetirableGrants", json.ListRetirableGrantsRequest, json.ListGrantsResponse, service.ListRetirableGrantsAsync);
         actions.Add("RetireGrant", json.RetireGrantRequest, json.EmptyResponse, service.RetireGrantAsync);
         actions.Add("RevokeGrant", json.RevokeGrantRequest, json.EmptyResponse, service.RevokeGrantAsync);
 

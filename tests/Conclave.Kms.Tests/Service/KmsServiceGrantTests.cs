@@ -152,4 +152,76 @@ public sealed class KmsServiceGrantTests
         Assert.Equal(2, first.Grants.Count);
         Assert.Equal(ids.Order(), first.Grants.Concat(second.Grants).Select(g => g.GrantId).Order()); // creation order; same-millisecond grants tie
     }
+
+    [Fact]
+    public async Task ListRetirableGrants_lists_the_callers_grants_naming_that_retiring_principal_across_keys()
+    {
+        await using var kms = await KmsServiceHarness.StartAsync();
+        var (first, grantA) = await GrantMalloryAsync(kms, null, retiring: MalloryArn);
+        var (_, grantB) = await GrantMalloryAsync(kms, null, retiring: MalloryArn);
+        await GrantMalloryAsync(kms, null, retiring: "arn:aws:iam::111122223333:role/other");
+        await GrantMalloryAsync(kms, null);
+
+        var all = await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn }, Ct);
+        var page1 = await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn, Limit = 1 }, Ct);
+        var page2 = await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn, Limit = 1, Marker = page1.NextMarker }, Ct);
+
+        Assert.Equal(new[] { grantA.GrantId, grantB.GrantId }.Order(StringComparer.Ordinal), all.Grants.Select(g => g.GrantId));
+        Assert.False(all.Truncated);
+        Assert.All(all.Grants, g => Assert.Equal(MalloryArn, g.RetiringPrincipal));
+        Assert.Contains(all.Grants, g => g.KeyId == first.Arn);
+        Assert.True(page1.Truncated);
+        Assert.False(page2.Truncated);
+        Assert.Equal(all.Grants.Select(g => g.GrantId), page1.Grants.Concat(page2.Grants).Select(g => g.GrantId));
+
+        // Mallory's own account has no grants naming Mallory: the listing is of the caller's account.
+        Assert.Empty((await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Mallory, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn }, Ct)).Grants);
+        await FailsAsync(KmsErrorType.Validation, async () => await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest(), Ct));
+        await FailsAsync(KmsErrorType.Validation, async () => await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn, Limit = 0 }, Ct));
+        await FailsAsync(KmsErrorType.InvalidMarker, async () => await kms.Service.ListRetirableGrantsAsync(KmsServiceHarness.Alice, new ListRetirableGrantsRequest { RetiringPrincipal = MalloryArn, Marker = "bogus" }, Ct));
+    }
+
+    [Fact]
+    public async Task A_named_CreateGrant_with_identical_parameters_returns_the_existing_grant_with_an_interchangeable_token()
+    {
+        await using var kms = await KmsServiceHarness.StartAsync();
+        var (key, first) = await GrantMalloryAsync(kms, new GrantConstraints { EncryptionContextSubset = Backup }, retiring: MalloryArn);
+        CreateGrantRequest Same() => new()
+        {
+            KeyId = key.Arn, // the key by ARN is the same key
+            GranteePrincipal = MalloryArn,
+            RetiringPrincipal = MalloryArn,
+            Operations = ["Decrypt", "Encrypt"],
+            Constraints = new GrantConstraints { EncryptionContextSubset = new() { ["purpose"] = "backup" } },
+            Name = "backup-job",
+        };
+
+        var retried = await kms.Service.CreateGrantAsync(KmsServiceHarness.Alice, Same(), Ct);
+        var otherOperations = await kms.Service.CreateGrantAsync(KmsServiceHarness.Alice, Same() with { Operations = ["Encrypt"] }, Ct);
+        var otherName = await kms.Service.CreateGrantAsync(KmsServiceHarness.Alice, Same() with { Name = "other-job" }, Ct);
+        var unnamed1 = await kms.Service.CreateGrantAsync(KmsServiceHarness.Alice, Same() with { Name = null }, Ct);
+        var unnamed2 = await kms.Service.CreateGrantAsync(KmsServiceHarness.Alice, Same() with { Name = null }, Ct);
+
+        Assert.Equal(first.GrantId, retried.GrantId);
+        Assert.NotEqual(first.GrantToken, retried.GrantToken);
+        Assert.Equal(5, new[] { first.GrantId, otherOperations.GrantId, otherName.GrantId, unnamed1.GrantId, unnamed2.GrantId }.Distinct().Count());
+        Assert.Equal(5, (await kms.Service.ListGrantsAsync(KmsServiceHarness.Alice, new ListGrantsRequest { KeyId = key.KeyId }, Ct)).Grants.Count);
+
+        // Either token retires the grant; after that, neither does.
+        await kms.Service.RetireGrantAsync(KmsServiceHarness.Mallory, new RetireGrantRequest { GrantToken = retried.GrantToken }, Ct);
+        await FailsAsync(KmsErrorType.NotFound, async () => await kms.Service.RetireGrantAsync(KmsServiceHarness.Mallory, new RetireGrantRequest { GrantToken = first.GrantToken }, Ct));
+        Assert.Equal(4, (await kms.Service.ListGrantsAsync(KmsServiceHarness.Alice, new ListGrantsRequest { KeyId = key.KeyId }, Ct)).Grants.Count);
+    }
+
+    [Fact]
+    public async Task The_first_token_of_a_retried_grant_still_retires_it()
+    {
+        await using var kms = await KmsServiceHarness.StartAsync();
+        var (key, first) = await GrantMalloryAsync(kms, null, retiring: MalloryArn);
+        var retried = await kms.Service.CreateGrantAsync(KmsServiceHarness.Alice, new CreateGrantRequest { KeyId = key.KeyId, GranteePrincipal = MalloryArn, RetiringPrincipal = MalloryArn, Operations = ["Encrypt", "Decrypt"], Name = "backup-job" }, Ct);
+
+        Assert.Equal(first.GrantId, retried.GrantId);
+        await kms.Service.RetireGrantAsync(KmsServiceHarness.Mallory, new RetireGrantRequest { GrantToken = first.GrantToken }, Ct);
+        Assert.Empty((await kms.Service.ListGrantsAsync(KmsServiceHarness.Alice, new ListGrantsRequest { KeyId = key.KeyId }, Ct)).Grants);
+    }
 }

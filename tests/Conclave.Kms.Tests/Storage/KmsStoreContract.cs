@@ -186,6 +186,48 @@ public abstract class KmsStoreContract
     }
 
     [Fact]
+    public async Task Retirable_grants_are_listed_across_the_tenants_keys_by_exact_retiring_principal_in_grant_id_pages()
+    {
+        await using var store = await OpenAsync();
+        const string Retiring = "arn:aws:iam::111122223333:role/retirer";
+        var first = Key();
+        var second = Key();
+        var foreign = Key(tenant: "444455556666");
+        GrantRecord Grant(KeyRecord key, string? retiring) => new()
+        {
+            Tenant = key.Tenant,
+            KeyId = key.KeyId,
+            GrantId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            GranteePrincipal = "arn:aws:iam::111122223333:user/app",
+            RetiringPrincipal = retiring,
+            IssuingAccount = "arn:aws:iam::111122223333:root",
+            Operations = ["Encrypt"],
+            TokenDigest = RandomNumberGenerator.GetBytes(32),
+            CreatedAt = Now,
+        };
+        var matching = new[] { Grant(first, Retiring), Grant(first, Retiring), Grant(second, Retiring) };
+        await store.CommitAsync(
+            [
+                new InsertKey(first), new InsertKey(second), new InsertKey(foreign),
+                .. matching.Select(g => new InsertGrant(g)),
+                new InsertGrant(Grant(first, null)),
+                new InsertGrant(Grant(second, "arn:aws:iam::111122223333:role/other")),
+                new InsertGrant(Grant(foreign, Retiring)),
+            ],
+            Audit(),
+            TestContext.Current.CancellationToken);
+
+        var expected = matching.Select(g => g.GrantId).Order(StringComparer.Ordinal).ToList();
+        var all = await store.ListRetirableGrantsAsync(first.Tenant, Retiring, null, 10, TestContext.Current.CancellationToken);
+        Assert.Equal(expected, all.Select(g => g.GrantId));
+        var page1 = await store.ListRetirableGrantsAsync(first.Tenant, Retiring, null, 2, TestContext.Current.CancellationToken);
+        var page2 = await store.ListRetirableGrantsAsync(first.Tenant, Retiring, page1[^1].GrantId, 2, TestContext.Current.CancellationToken);
+        Assert.Equal(expected, page1.Concat(page2).Select(g => g.GrantId));
+        Assert.Empty(await store.ListRetirableGrantsAsync(first.Tenant, "arn:aws:iam::111122223333:role/nobody", null, 10, TestContext.Current.CancellationToken));
+        Assert.Single(await store.ListRetirableGrantsAsync(foreign.Tenant, Retiring, null, 10, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Keys_due_for_deletion_or_rotation_are_listed_once_due()
     {
         await using var store = await OpenAsync();

@@ -112,6 +112,24 @@ public sealed class KmsSdkKeyFeaturesTests(KmsServerFixture kms) : IClassFixture
     }
 
     [Fact]
+    public async Task A_named_CreateGrant_retried_returns_the_same_grant_and_ListRetirableGrants_finds_it()
+    {
+        var key = (await kms.Alice.CreateKeyAsync(new CreateKeyRequest(), Ct)).KeyMetadata;
+        CreateGrantRequest Request() => new() { KeyId = key.KeyId, GranteePrincipal = kms.MalloryArn, RetiringPrincipal = kms.MalloryArn, Operations = [GrantOperation.Encrypt, GrantOperation.Decrypt], Name = "sdk-retry" };
+
+        var first = await kms.Alice.CreateGrantAsync(Request(), Ct);
+        var retried = await kms.Alice.CreateGrantAsync(Request(), Ct);
+        var retirable = await kms.Alice.ListRetirableGrantsAsync(new ListRetirableGrantsRequest { RetiringPrincipal = kms.MalloryArn }, Ct);
+
+        Assert.Equal(first.GrantId, retried.GrantId);
+        Assert.NotEqual(first.GrantToken, retried.GrantToken);
+        Assert.Single((await kms.Alice.ListGrantsAsync(new ListGrantsRequest { KeyId = key.KeyId }, Ct)).Grants);
+        Assert.Contains(retirable.Grants, g => g.GrantId == first.GrantId && g.Name == "sdk-retry");
+        await kms.Alice.RetireGrantAsync(new RetireGrantRequest { GrantToken = retried.GrantToken }, Ct);
+        Assert.Empty((await kms.Alice.ListGrantsAsync(new ListGrantsRequest { KeyId = key.KeyId }, Ct)).Grants);
+    }
+
+    [Fact]
     public async Task An_action_not_supported_yet_is_UnsupportedOperationException_never_a_silent_success()
     {
         var error = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => kms.Alice.CreateCustomKeyStoreAsync(new CreateCustomKeyStoreRequest { CustomKeyStoreName = "mpc" }, Ct));

@@ -97,6 +97,19 @@ public sealed record GrantListEntry
 /// <summary>ListGrants response.</summary>
 public sealed record ListGrantsResponse(IReadOnlyList<GrantListEntry> Grants, string? NextMarker, bool Truncated);
 
+/// <summary>ListRetirableGrants request (the response is a <see cref="ListGrantsResponse"/>).</summary>
+public sealed record ListRetirableGrantsRequest
+{
+    /// <summary>The retiring principal ARN the grants must name.</summary>
+    public string? RetiringPrincipal { get; init; }
+
+    /// <summary>1–100, default 50.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Pagination marker.</summary>
+    public string? Marker { get; init; }
+}
+
 /// <summary>RetireGrant request: the grant token, or the key and grant id.</summary>
 public sealed record RetireGrantRequest
 {

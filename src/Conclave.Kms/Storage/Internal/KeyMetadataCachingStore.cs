@@ -105,6 +105,9 @@ internal sealed class KeyMetadataCachingStore
     public ValueTask<IReadOnlyList<GrantRecord>> ListGrantsAsync(string tenant, string keyId, CancellationToken cancellationToken = default) =>
         _inner.ListGrantsAsync(tenant, keyId, cancellationToken);
 
+    public ValueTask<IReadOnlyList<GrantRecord>> ListRetirableGrantsAsync(string tenant, string retiringPrincipal, string? afterGrantId, int limit, CancellationToken cancellationToken = default) =>
+        _inner.ListRetirableGrantsAsync(tenant, retiringPrincipal, afterGrantId, limit, cancellationToken);
+
     public ValueTask<CustomKeyStoreRecord?> GetCustomKeyStoreAsync(string tenant, string customKeyStoreId, CancellationToken cancellationToken = default) =>
         _inner.GetCustomKeyStoreAsync(tenant, customKeyStoreId, cancellationToken);
 

@@ -16,6 +16,7 @@ internal static class KmsChangeConflict
         UpdateAlias c => new(KmsConflictKind.AliasMissing, $"Alias '{c.Alias.AliasName}' does not exist."),
         DeleteAlias c => new(KmsConflictKind.AliasMissing, $"Alias '{c.AliasName}' does not exist."),
         InsertGrant c => new(KmsConflictKind.GrantMissing, $"Grant '{c.Grant.GrantId}' exists."),
+        UpdateGrant c => new(KmsConflictKind.GrantMissing, $"Grant '{c.Grant.GrantId}' does not exist."),
         DeleteGrant c => new(KmsConflictKind.GrantMissing, $"Grant '{c.GrantId}' does not exist."),
         InsertTenantKek c => new(KmsConflictKind.TenantKekExists, $"Key-encryption key version {c.Kek.Version} of the tenant exists."),
         InsertCustomKeyStore c => new(KmsConflictKind.CustomKeyStoreExists, $"A custom key store named {c.Store.Name} or with id {c.Store.CustomKeyStoreId} already exists."),

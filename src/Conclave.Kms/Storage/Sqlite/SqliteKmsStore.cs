@@ -217,6 +217,24 @@ public sealed class SqliteKmsStore : IKmsStore
             cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<GrantRecord>> ListRetirableGrantsAsync(string tenant, string retiringPrincipal, string? afterGrantId, int limit, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            """
+            SELECT g.record FROM kms_grants g JOIN kms_keys k ON k.lane = g.lane
+            WHERE k.tenant = $tenant AND json_extract(g.record, '$.RetiringPrincipal') = $retiring AND g.grant_id > $after
+            ORDER BY g.grant_id LIMIT $limit
+            """,
+            c =>
+            {
+                c.Parameters.AddWithValue("$tenant", tenant);
+                c.Parameters.AddWithValue("$retiring", retiringPrincipal);
+                c.Parameters.AddWithValue("$after", afterGrantId ?? "");
+                c.Parameters.AddWithValue("$limit", (long)limit);
+            },
+            r => JsonSerializer.Deserialize(r.GetString(0), StoreJsonContext.Default.GrantRecord)!,
+            cancellationToken);
+
+    /// <inheritdoc />
     public async ValueTask<TenantKekRecord?> GetTenantKekAsync(string tenant, CancellationToken cancellationToken = default)
     {
         var rows = await QueryAsync(
@@ -524,6 +542,12 @@ public sealed class SqliteKmsStore : IKmsStore
                 command.Parameters.AddWithValue("$lane", KeyLane.Compute(grant.Tenant, grant.KeyId));
                 command.Parameters.AddWithValue("$grant", grant.GrantId);
                 command.Parameters.AddWithValue("$created", grant.CreatedAt.ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(grant, StoreJsonContext.Default.GrantRecord));
+                break;
+            case UpdateGrant(var grant):
+                command.CommandText = "UPDATE kms_grants SET record = $record WHERE lane = $lane AND grant_id = $grant";
+                command.Parameters.AddWithValue("$lane", KeyLane.Compute(grant.Tenant, grant.KeyId));
+                command.Parameters.AddWithValue("$grant", grant.GrantId);
                 command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(grant, StoreJsonContext.Default.GrantRecord));
                 break;
             case DeleteGrant(var tenant, var keyId, var grantId):
