@@ -18,6 +18,14 @@ public sealed partial class PresignTests
         Assert.Null(presignatures);
         Assert.NotNull(aborts);
 
+        // Run (what callers see) throws the abort of the first signer whose output check failed.
+        if (signerIds.Length == 2)
+        {
+            var abort = Assert.Throws<ProtocolAbortException>(() => Presign(signerIds, tamper3: BumpDelta(cheater)));
+            Assert.Equal(AbortReason.InvalidDecryptionProof, abort.Reason);
+            Assert.Equal([Id(cheater)], abort.Culprits);
+        }
+
         // Every honest signer's output check failed, and every honest signer names exactly the cheater.
         foreach (var honest in signerIds.Where(i => i != cheater).Select(Id))
         {
@@ -36,14 +44,9 @@ public sealed partial class PresignTests
     [Fact]
     public void Honest_runs_never_enter_the_identification_round_and_honest_identification_names_no_one()
     {
-        var (presignatures, aborts, failed) = RunIdentification([1, 2, 3]);
-        Assert.NotNull(presignatures);
-        Assert.Null(aborts);
-        Assert.Empty(failed);
-        presignatures.ForEach(p => p.Dispose());
-
-        // Forcing the round after an honest run: every honest signer's H_i, claims, Π^mul and Π^dec
-        // pass everyone's checks, so no honest signer is ever named.
+        // Every honest output check passes (TryFinish returns true: the round is not entered). Forcing
+        // the round anyway, every honest signer's H_i, claims and proofs pass everyone's checks, so
+        // no honest signer is ever named.
         var session = SessionId.Random();
         List<ParticipantId> signers = [Id(1), Id(2), Id(3)];
         var parties = signers.Select(s => new PresignParty(session, _setup.Shares[s.Value - 1], _setup.Aux[s.Value - 1], signers)).ToList();
@@ -95,6 +98,24 @@ public sealed partial class PresignTests
         Assert.Equal(AbortReason.InvalidDecryptionProof, aborts![Id(2)].Reason);
         Assert.Equal([Id(1), Id(3)], aborts[Id(2)].Culprits);
         Assert.Equal([Id(1)], aborts[Id(3)].Culprits);
+    }
+
+    [Fact]
+    public void A_forged_affine_re_proof_in_the_identification_round_names_its_sender()
+    {
+        // Signer 2's message to signer 3 re-proves the pair (2→1) for signer 3.
+        var (_, aborts, _) = RunIdentification([1, 2, 3], tamper3: BumpDelta(1), tamper4: m =>
+            m.Sender.Value == 2 && m.Recipient.Value == 3 ? m with { AffineProofs = [Flip(m.AffineProofs[0])] } : m);
+        Assert.Equal(AbortReason.InvalidAffineOperationProof, aborts![Id(3)].Reason);
+        Assert.Equal([Id(2)], aborts[Id(3)].Culprits);
+        Assert.Equal(AbortReason.InvalidDecryptionProof, aborts[Id(2)].Reason);
+        Assert.Equal([Id(1)], aborts[Id(2)].Culprits);
+
+        // Two signers have no third party: no re-proof is sent, and one is refused.
+        var (_, two, _) = RunIdentification([1, 2], tamper3: BumpDelta(1), tamper4: m =>
+            m.Sender.Value == 1 ? m with { AffineProofs = [m.MulProof] } : m);
+        Assert.Equal(AbortReason.InvalidAffineOperationProof, two![Id(2)].Reason);
+        Assert.Equal([Id(1)], two[Id(2)].Culprits);
     }
 
     [Fact]

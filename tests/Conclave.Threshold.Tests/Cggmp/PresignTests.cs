@@ -123,24 +123,6 @@ public sealed partial class PresignTests : IClassFixture<PresignTests.Setup>
     }
 
     [Fact]
-    public void A_wrong_delta_share_aborts_presigning_and_the_identification_round_names_its_sender()
-    {
-        var abort = Assert.Throws<ProtocolAbortException>(() => Presign([1, 2], tamper3: m =>
-        {
-            if (m.Sender.Value != 1)
-            {
-                return m;
-            }
-
-            var bumped = (byte[])m.Delta.Clone();
-            bumped[31] ^= 1;
-            return m with { Delta = bumped };
-        }));
-        Assert.Equal(AbortReason.InvalidDecryptionProof, abort.Reason);
-        Assert.Equal([Id(1)], abort.Culprits);
-    }
-
-    [Fact]
     public void A_forged_encryption_proof_names_its_prover()
     {
         var abort = Assert.Throws<ProtocolAbortException>(() => Presign([1, 2, 3], tamper1: m =>

@@ -35,9 +35,12 @@ public sealed record PresignMtaClaim(ParticipantId Peer, byte[] D, byte[] F);
 /// the γ-MtA pairs the sender sent (<see cref="Sent"/>, peer = receiver) and received
 /// (<see cref="Received"/>, peer = sender), one per other signer in signer order; and Π^dec, under
 /// the recipient's ring-Pedersen parameters, that U_i = H_i·Π_j D_{j→i}·Π_j F_{i→j}⁻¹ decrypts to δ_i
-/// mod q. Everything but <see cref="DecProof"/> is the same for every recipient (a broadcast).
+/// mod q. <see cref="AffineProofs"/> re-proves (Π^aff-g, under the recipient's parameters) each
+/// pair the sender sent to a third signer, in signer order, skipping the recipient (which verified
+/// its own pair in round 2). Everything but <see cref="AffineProofs"/> and <see cref="DecProof"/>
+/// is the same for every recipient (a broadcast).
 /// </summary>
 public sealed record PresignIdentificationMessage(
     SessionId Session, ParticipantId Sender, ParticipantId Recipient, byte[] H, byte[] MulProof,
-    IReadOnlyList<PresignMtaClaim> Sent, IReadOnlyList<PresignMtaClaim> Received, byte[] DecProof)
+    IReadOnlyList<PresignMtaClaim> Sent, IReadOnlyList<PresignMtaClaim> Received, IReadOnlyList<byte[]> AffineProofs, byte[] DecProof)
     : ProtocolMessage(Session, Sender, 4);

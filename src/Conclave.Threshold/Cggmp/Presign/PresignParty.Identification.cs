@@ -10,7 +10,8 @@ namespace Conclave.Threshold.Cggmp.Presign;
 /// docs/protocols/cggmp21.md plans it), entered only when δ·G ≠ ΣΔ_j although every proof verified.
 /// Every signer i reveals H_i = K_i^γ_i·ρ^N with Π^mul (Fig. 29) and the γ-MtA pairs it sent and
 /// received; U_i = H_i·Π_j D_{j→i}·Π_j F_{i→j}⁻¹ then encrypts the integer δ_i, and Π^dec (Fig. 30),
-/// one per verifier, proves that it decrypts to the δ_i announced in round 3 (mod q).
+/// one per verifier, proves that it decrypts to the δ_i announced in round 3 (mod q). Each MtA pair
+/// a signer sent is re-proved (Π^aff-g, Fig. 15) to every verifier other than its receiver.
 /// </summary>
 public sealed partial class PresignParty
 {
@@ -57,8 +58,20 @@ public sealed partial class PresignParty
         var result = new List<PresignIdentificationMessage>();
         foreach (var j in Others)
         {
-            using var dec = PaillierDecryptionModuloQProof.Prove(Context(Self), OwnKey, u, x, y, rhoU, _aux.Parties[j].RingPedersen, _random);
-            result.Add(new PresignIdentificationMessage(Session, Self, j, hBytes, mulBytes, sent, received, dec.Serialize()));
+            var verifier = _aux.Parties[j].RingPedersen;
+            using var dec = PaillierDecryptionModuloQProof.Prove(Context(Self), OwnKey, u, x, y, rhoU, verifier, _random);
+
+            // The paper's re-proof of every MtA pair (D_{i→l}, F_{i→l}) to each verifier j ∉ {i, l}.
+            var affine = new List<byte[]>();
+            foreach (var l in Others.Where(l => l != j))
+            {
+                using var d = GmpInteger.FromBytes(_sentMta[l].D);
+                using var f = GmpInteger.FromBytes(_sentMta[l].F);
+                using var proof = PaillierAffineOperationProof.Prove(Context(Self), _aux.Parties[l].Paillier, own, _round1[l].K, d, f, _gammas[Self], _mtaWitnesses[l], verifier, _random);
+                affine.Add(proof.Serialize());
+            }
+
+            result.Add(new PresignIdentificationMessage(Session, Self, j, hBytes, mulBytes, sent, received, affine, dec.Serialize()));
         }
 
         return result;
@@ -69,12 +82,13 @@ public sealed partial class PresignParty
     /// <see cref="ProtocolAbortException"/> naming whoever fails, check by check: a malformed message
     /// (<see cref="AbortReason.MalformedMessage"/>); sender and receiver of an MtA pair reporting
     /// different ciphertexts (<see cref="AbortReason.Equivocation"/>: without signed messages both
-    /// are named, except that a signer never names itself); Π^mul
+    /// are named, except that a signer never names itself); Π^aff-g re-proofs of the MtA pairs a
+    /// signer sent to third parties (<see cref="AbortReason.InvalidAffineOperationProof"/>); Π^mul
     /// (<see cref="AbortReason.InvalidMultiplicationProof"/>); Π^dec against the δ_j this signer
-    /// received in round 3 (<see cref="AbortReason.InvalidDecryptionProof"/>). If everyone passes
-    /// (only possible when a sender and a receiver of one MtA pair cheat together, which Π^aff-g
-    /// re-proofs to third parties would catch and this slice does not send), the abort is
-    /// <see cref="AbortReason.InconsistentPresignature"/> naming no one. Always throws.
+    /// received in round 3 (<see cref="AbortReason.InvalidDecryptionProof"/>). If everyone passes,
+    /// Σδ_j ≡ k·γ (mod q), which contradicts a failed δ·G = ΣΔ_j check (so this happens only when
+    /// this signer's own check passed, e.g. a signer sent different δ_j to different signers): the
+    /// abort is then <see cref="AbortReason.InconsistentPresignature"/> naming no one. Always throws.
     /// </summary>
     public void Identify(IReadOnlyCollection<PresignIdentificationMessage> messages)
     {
@@ -124,6 +138,31 @@ public sealed partial class PresignParty
 
             Rounds.Abort(AbortReason.Equivocation, [.. disagree], "the sender and the receiver of an MtA pair report different ciphertexts (both are named: the messages are not signed)");
 
+            // Π^aff-g (Fig. 15) again, under this signer's parameters, for every pair (i→l) with l ≠ this
+            // signer: D_{i→l} = K_l^γ_i·Enc_l(y), F_{i→l} = Enc_i(y), Γ_i = γ_i·G, all in range. This is
+            // what catches a sender and a receiver that cheat together (the receiver never complained).
+            var mine = _aux.Parties[Self].RingPedersen;
+            var badAffine = new List<ParticipantId>();
+            foreach (var (i, p) in parsed.OrderBy(kv => kv.Key))
+            {
+                var third = OthersOf(i).Where(l => l != Self).ToList();
+                var proofs = received[i].AffineProofs;
+                var ok = proofs is not null && proofs.Count == third.Count;
+                for (var k = 0; ok && k < third.Count; k++)
+                {
+                    var l = third[k];
+                    ok = PaillierAffineOperationProof.TryDeserialize(proofs![k], out var aff)
+                        && Verified(aff, a => a.Verify(Context(i), _aux.Parties[l].Paillier, _aux.Parties[i].Paillier, _round1[l].K, p.Sent[l].D, p.Sent[l].F, _gammas[i], mine, OwnKey));
+                }
+
+                if (!ok)
+                {
+                    badAffine.Add(i);
+                }
+            }
+
+            Rounds.Abort(AbortReason.InvalidAffineOperationProof, badAffine, "Π^aff-g: an MtA pair re-proved in the identification round is malformed or out of range");
+
             // Π^mul: H_i encrypts k_i·γ_i for the K_i and G_i of round one (Fig. 29).
             var badMul = new List<ParticipantId>();
             foreach (var (i, p) in parsed.OrderBy(kv => kv.Key))
@@ -138,7 +177,6 @@ public sealed partial class PresignParty
             Rounds.Abort(AbortReason.InvalidMultiplicationProof, badMul, "Π^mul: H_j is not an encryption of k_j·γ_j");
 
             // Π^dec: U_i decrypts to the δ_i this signer received in round 3 (Fig. 30), under this signer's parameters.
-            var mine = _aux.Parties[Self].RingPedersen;
             var badDec = new List<ParticipantId>();
             foreach (var (i, p) in parsed.OrderBy(kv => kv.Key))
             {

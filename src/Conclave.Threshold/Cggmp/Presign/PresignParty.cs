@@ -52,6 +52,7 @@ public sealed partial class PresignParty : IDisposable
     private readonly Dictionary<ParticipantId, byte[]> _echo = [];
     private readonly Dictionary<ParticipantId, Element> _gammas = [];
     private readonly Dictionary<ParticipantId, (byte[] D, byte[] F)> _sentMta = [];
+    private readonly Dictionary<ParticipantId, PaillierAffineOperationWitness> _mtaWitnesses = [];
     private readonly Dictionary<ParticipantId, (byte[] D, byte[] F)> _receivedMta = [];
     private readonly Dictionary<ParticipantId, byte[]> _deltas = [];
     private bool _outputChecked;
@@ -182,9 +183,11 @@ public sealed partial class PresignParty : IDisposable
             var beta = GmpInteger.RandomSigned(Cggmp21Parameters.EllPrime, _random);
             var betaHat = GmpInteger.RandomSigned(Cggmp21Parameters.EllPrime, _random);
             _betas[j] = (beta, betaHat);
-            var (d, f, proof) = Mta(pkj, rpj, kj, _gamma, beta, gammaPoint);
+            var (d, f, proof, witness) = Mta(pkj, rpj, kj, _gamma, beta, gammaPoint);
             _sentMta[j] = (d, f);
-            var (dHat, fHat, proofHat) = Mta(pkj, rpj, kj, _x, betaHat, _publicShares[Self]);
+            _mtaWitnesses[j] = witness;
+            var (dHat, fHat, proofHat, witnessHat) = Mta(pkj, rpj, kj, _x, betaHat, _publicShares[Self]);
+            witnessHat.Dispose();
             using var logStar = GroupElementVsPaillierEncryptionProof.ProveOwn(Context(Self), OwnKey, _bigG, gammaPoint, _g.Generator, _gamma, _nu, rpj, _random);
             result.Add(new PresignRound2Message(Session, Self, j, _g.SerializeElement(gammaPoint), d, f, dHat, fHat, proof, proofHat, logStar.Serialize(), echo));
         }
@@ -389,6 +392,11 @@ public sealed partial class PresignParty : IDisposable
             }
         }
 
+        foreach (var w in _mtaWitnesses.Values)
+        {
+            w.Dispose();
+        }
+
         _delta?.Dispose();
         _chi?.Dispose();
     }
@@ -416,14 +424,15 @@ public sealed partial class PresignParty : IDisposable
     }
 
     /// <summary>One MtA instance as the sender: D = K_j^x · Enc_j(-β; s), F = Enc_i(-β; r), Π^aff-g.</summary>
-    private (byte[] D, byte[] F, byte[] Proof) Mta(PaillierPublicKey pkj, RingPedersenParameters rpj, GmpInteger kj, GmpInteger x, GmpInteger beta, Element point)
+    /// <remarks>The witness is kept (γ instance) for the identification round's re-proofs to third parties.</remarks>
+    private (byte[] D, byte[] F, byte[] Proof, PaillierAffineOperationWitness Witness) Mta(PaillierPublicKey pkj, RingPedersenParameters rpj, GmpInteger kj, GmpInteger x, GmpInteger beta, Element point)
     {
         using var minusBeta = GmpInteger.Negate(beta);
-        using var proof = PaillierAffineOperationProof.ProveAffine(Context(Self), pkj, OwnKey, kj, x, minusBeta, point, rpj, _random, out var d, out var f);
+        using var proof = PaillierAffineOperationProof.ProveAffine(Context(Self), pkj, OwnKey, kj, x, minusBeta, point, rpj, _random, out var d, out var f, out var witness);
         using (d)
         using (f)
         {
-            return (d.ToBytes(), f.ToBytes(), proof.Serialize());
+            return (d.ToBytes(), f.ToBytes(), proof.Serialize(), witness);
         }
     }
 
