@@ -23,13 +23,16 @@ namespace Conclave.Threshold.Cggmp.Presign;
 /// <item>verify Π^enc; Γ_i = γ_i·G; the two MtA instances (γ_i·k_j and x_i·k_j) with Π^aff-g, and
 /// Π^log* for G_i;</item>
 /// <item>verify Π^aff-g and Π^log*; Δ_i = k_i·Γ with Π^log*; δ_i and χ_i;</item>
-/// <item>verify Π^log*, check δ·G = ΣΔ_j and δ·X = ΣS_j, output R = δ⁻¹·Γ with (k_i, χ_i).</item>
+/// <item>verify Π^log*, check δ·G = ΣΔ_j and δ·X = ΣS_j, output R = δ⁻¹·Γ with (k_i, χ_i);</item>
+/// <item>only if δ·G ≠ ΣΔ_j: the identification round (H_i with Π^mul, the γ-MtA pairs with Π^aff-g
+/// re-proofs, Π^dec for δ_i), which names whoever fails.</item>
 /// </list>
 /// Round-one values and Γ_j are echoed so a signer that sends different values to different signers
 /// is named. A failing proof names its prover. Each signer also publishes S_i = χ_i·Γ so that a wrong
-/// partial signature names its signer (<see cref="CggmpSigning.Combine"/>). Not yet implemented: the
-/// paper's identification step when δ·G ≠ ΣΔ_j or δ·X ≠ ΣS_j although every proof passed (the
-/// abort then names no one).
+/// partial signature names its signer (<see cref="CggmpSigning.Combine"/>). When δ·G ≠ ΣΔ_j although
+/// every proof passed, <see cref="TryFinish"/> returns false and the identification round
+/// (<see cref="IdentificationRound"/>, <see cref="Identify"/>; paper Fig. 7, "Output" 2) names the
+/// culprit. δ·X ≠ ΣS_j (the Lockness spec's check, without a proof behind S_j) still aborts naming no one.
 /// </summary>
 public sealed partial class PresignParty : IDisposable
 {
