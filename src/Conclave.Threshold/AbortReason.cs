@@ -45,9 +45,15 @@ public enum AbortReason
     /// <summary>Π^log* (a group element matches a Paillier plaintext) failed.</summary>
     InvalidLogStarProof,
 
-    /// <summary>Presigning values are inconsistent (δ·G ≠ ΣΔ_j) although every proof verified.</summary>
+    /// <summary>Presigning values are inconsistent (δ·G ≠ ΣΔ_j or δ·X ≠ ΣS_j) although every proof verified, and no one could be named.</summary>
     InconsistentPresignature,
 
     /// <summary>The combined signature does not verify (a partial signature is wrong).</summary>
     InvalidPartialSignature,
+
+    /// <summary>Π^mul (a Paillier ciphertext encrypts the product of two others' plaintexts) failed: CGGMP21 presigning identification, H_i = enc(k_i·γ_i).</summary>
+    InvalidMultiplicationProof,
+
+    /// <summary>Π^dec (a Paillier ciphertext decrypts to a given value mod q) failed: CGGMP21 presigning identification, δ_i.</summary>
+    InvalidDecryptionProof,
 }

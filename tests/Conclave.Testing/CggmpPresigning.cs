@@ -8,11 +8,16 @@ namespace Conclave.Testing;
 
 /// <summary>
 /// Runs CGGMP21 presigning among signers in one process: party i uses shares[i − 1] and aux[i − 1];
-/// the optional hooks tamper with each round's messages on the way (a scripted adversary).
+/// the optional hooks tamper with each round's messages on the way (a scripted adversary). When
+/// some signer's output check fails, every signer runs the identification round.
 /// </summary>
 public static class CggmpPresigning
 {
-    /// <summary>Presigns with <paramref name="signerIds"/>; returns the presignatures in signer order and disposes the parties.</summary>
+    /// <summary>
+    /// Presigns with <paramref name="signerIds"/>; returns the presignatures in signer order and
+    /// disposes the parties. If the identification round runs, the abort of the first signer whose
+    /// output check failed is thrown.
+    /// </summary>
     public static List<Presignature> Run(
         IReadOnlyList<CggmpCoreKeyShare> shares,
         IReadOnlyList<CggmpAuxInfo> aux,
@@ -21,7 +26,34 @@ public static class CggmpPresigning
         Func<ParticipantId, IRandomSource>? random = null,
         Func<PresignRound1Message, PresignRound1Message>? tamper1 = null,
         Func<PresignRound2Message, PresignRound2Message>? tamper2 = null,
-        Func<PresignRound3Message, PresignRound3Message>? tamper3 = null)
+        Func<PresignRound3Message, PresignRound3Message>? tamper3 = null,
+        Func<PresignIdentificationMessage, PresignIdentificationMessage>? tamper4 = null)
+    {
+        var (presignatures, aborts, failed) = RunWithIdentification(shares, aux, signerIds, session, random, tamper1, tamper2, tamper3, tamper4);
+        if (aborts is not null)
+        {
+            throw aborts[failed.Min()];
+        }
+
+        return presignatures!;
+    }
+
+    /// <summary>
+    /// Like <see cref="Run"/>, but when the identification round runs it returns every signer's
+    /// abort from <see cref="PresignParty.Identify"/> (signers whose own check failed and signers
+    /// that answered alike), in signer order, instead of throwing, and the signers whose own output
+    /// check failed.
+    /// </summary>
+    public static (List<Presignature>? Presignatures, SortedDictionary<ParticipantId, ProtocolAbortException>? Aborts, IReadOnlySet<ParticipantId> FailedOutputCheck) RunWithIdentification(
+        IReadOnlyList<CggmpCoreKeyShare> shares,
+        IReadOnlyList<CggmpAuxInfo> aux,
+        IEnumerable<int> signerIds,
+        SessionId? session = null,
+        Func<ParticipantId, IRandomSource>? random = null,
+        Func<PresignRound1Message, PresignRound1Message>? tamper1 = null,
+        Func<PresignRound2Message, PresignRound2Message>? tamper2 = null,
+        Func<PresignRound3Message, PresignRound3Message>? tamper3 = null,
+        Func<PresignIdentificationMessage, PresignIdentificationMessage>? tamper4 = null)
     {
         ArgumentNullException.ThrowIfNull(shares);
         ArgumentNullException.ThrowIfNull(aux);
@@ -33,7 +65,29 @@ public static class CggmpPresigning
             var r1 = parties.SelectMany(p => p.Round1()).Select(m => tamper1?.Invoke(m) ?? m).ToList();
             var r2 = parties.SelectMany(p => p.Round2(r1)).Select(m => tamper2?.Invoke(m) ?? m).ToList();
             var r3 = parties.SelectMany(p => p.Round3(r2)).Select(m => tamper3?.Invoke(m) ?? m).ToList();
-            return [.. parties.Select(p => p.Finish(r3))];
+            var outputs = parties.Select(p => p.TryFinish(r3, out var presignature) ? presignature : null).ToList();
+            if (outputs.All(p => p is not null))
+            {
+                return ([.. outputs.Select(p => p!)], null, new HashSet<ParticipantId>());
+            }
+
+            outputs.ForEach(p => p?.Dispose());
+            var failed = parties.Where((_, k) => outputs[k] is null).Select(p => p.Self).ToHashSet();
+            var r4 = parties.SelectMany(p => p.IdentificationRound()).Select(m => tamper4?.Invoke(m) ?? m).ToList();
+            var aborts = new SortedDictionary<ParticipantId, ProtocolAbortException>();
+            foreach (var p in parties)
+            {
+                try
+                {
+                    p.Identify(r4);
+                }
+                catch (ProtocolAbortException e)
+                {
+                    aborts[p.Self] = e;
+                }
+            }
+
+            return (null, aborts, failed);
         }
         finally
         {

@@ -111,6 +111,27 @@ public sealed class PaillierSecretKey : IDisposable
         return m;
     }
 
+    /// <summary>
+    /// The randomness ρ ∈ Z*_N of a valid ciphertext C = Enc(m; ρ) (secret: the caller disposes
+    /// it): C ≡ ρ^N (mod N), and since gcd(N, φ(N)) = 1, ρ = (C mod N)^(N⁻¹ mod φ(N)) mod N. CGGMP21's
+    /// identification step uses it to prove (Π^dec) what a ciphertext assembled from other parties'
+    /// ciphertexts decrypts to. Throws <see cref="ArgumentException"/> for an invalid ciphertext.
+    /// </summary>
+    public GmpInteger RecoverRandomness(GmpInteger ciphertext)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        var pk = PublicKey;
+        if (!pk.IsValidCiphertext(ciphertext))
+        {
+            throw new ArgumentException("Not a valid ciphertext (must be in Z*_{N²}).", nameof(ciphertext));
+        }
+
+        // Like _phiInverse in the constructor, the inverse is taken once with GMP's extended gcd.
+        using var d = GmpInteger.Invert(pk.N, _phi) ?? throw new ArgumentException("gcd(N, φ(N)) must be 1.");
+        using var c = GmpInteger.Mod(ciphertext, pk.N);
+        return PowModN(c, d);
+    }
+
     /// <summary>Enc(m; ρ) using the factorization (CRT), same result as the public <see cref="PaillierPublicKey.Encrypt(GmpInteger, GmpInteger)"/>.</summary>
     public GmpInteger EncryptCrt(GmpInteger message, GmpInteger rho)
     {

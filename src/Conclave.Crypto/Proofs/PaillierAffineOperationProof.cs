@@ -161,6 +161,31 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
         out GmpInteger d,
         out GmpInteger encryptedY)
     {
+        var proof = ProveAffine(context, verifierKey, prover, c, x, y, point, verifierParameters, random, out d, out encryptedY, out var witness);
+        witness.Dispose();
+        return proof;
+    }
+
+    /// <summary>
+    /// <see cref="ProveAffine(ReadOnlySpan{byte}, PaillierPublicKey, PaillierSecretKey, GmpInteger, GmpInteger, GmpInteger, Element, RingPedersenParameters, IRandomSource?, out GmpInteger, out GmpInteger)"/>
+    /// that also hands back the witness (x, y, ρ, ρ_y; secret, the caller disposes it), so that the
+    /// same statement can be proved again to other verifiers with <see cref="Prove"/> (CGGMP21's
+    /// presigning identification step, Fig. 7 "Output" 2).
+    /// </summary>
+    public static PaillierAffineOperationProof ProveAffine(
+        ReadOnlySpan<byte> context,
+        PaillierPublicKey verifierKey,
+        PaillierSecretKey prover,
+        GmpInteger c,
+        GmpInteger x,
+        GmpInteger y,
+        Element point,
+        RingPedersenParameters verifierParameters,
+        IRandomSource? random,
+        out GmpInteger d,
+        out GmpInteger encryptedY,
+        out PaillierAffineOperationWitness witness)
+    {
         ArgumentNullException.ThrowIfNull(verifierKey);
         ArgumentNullException.ThrowIfNull(prover);
         ArgumentNullException.ThrowIfNull(c);
@@ -186,8 +211,16 @@ public sealed class PaillierAffineOperationProof : EncodedProof, IDisposable
         }
 
         encryptedY = prover.EncryptCrt(y, rhoY);
-        using var witness = new PaillierAffineOperationWitness(x, y, rho, rhoY);
-        return ProveCore(context, verifierKey, prover.PublicKey, c, d, encryptedY, point, witness, verifierParameters, random, prover);
+        witness = new PaillierAffineOperationWitness(x, y, rho, rhoY);
+        try
+        {
+            return ProveCore(context, verifierKey, prover.PublicKey, c, d, encryptedY, point, witness, verifierParameters, random, prover);
+        }
+        catch
+        {
+            witness.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The prover's range checks: x ∈ ±2^ℓ and y ∈ ±2^ℓ'.</summary>

@@ -160,6 +160,29 @@ public sealed class PaillierTests(PaillierKeyFixture fixture) : IClassFixture<Pa
     }
 
     [Fact]
+    public void RecoverRandomness_returns_the_rho_of_a_ciphertext_also_after_homomorphic_operations()
+    {
+        using var m = ToGmp(-4242);
+        var (c, rho) = fixture.PublicKey.Encrypt(m);
+        using (c)
+        using (rho)
+        {
+            Assert.Equal(rho.ToBigInteger(), Take(fixture.Key.RecoverRandomness(c)));
+
+            // A product of ciphertexts whose randomness nobody tracked: Enc(Dec(C'); ρ') = C'.
+            using var other = EncryptFresh(RandomBelow(HalfN));
+            using var product = fixture.PublicKey.Add(c, other);
+            using var plain = fixture.Key.Decrypt(product);
+            using var recovered = fixture.Key.RecoverRandomness(product);
+            Assert.Equal(product.ToBigInteger(), Take(fixture.PublicKey.Encrypt(plain, recovered)));
+            Assert.NotEqual(rho.ToBigInteger(), recovered.ToBigInteger());
+        }
+
+        using var zero = ToGmp(0);
+        Assert.Throws<ArgumentException>(() => fixture.Key.RecoverRandomness(zero));
+    }
+
+    [Fact]
     public void Homomorphic_Add_decrypts_to_the_signed_sum()
     {
         var pairs = new (BigInteger A, BigInteger B)[]

@@ -22,3 +22,25 @@ public sealed record PresignRound2Message(
 /// </summary>
 public sealed record PresignRound3Message(SessionId Session, ParticipantId Sender, ParticipantId Recipient, byte[] Delta, byte[] BigDelta, byte[] S, byte[] LogStarProof, IReadOnlyList<byte[]> GammaEcho)
     : ProtocolMessage(Session, Sender, 3);
+
+/// <summary>
+/// One MtA pair of presigning (the γ instance): D = K_receiver^γ_sender · Enc_receiver(−β) and
+/// F = Enc_sender(−β), as one party of the pair reports it in the identification round.
+/// </summary>
+public sealed record PresignMtaClaim(ParticipantId Peer, byte[] D, byte[] F);
+
+/// <summary>
+/// The identification round (round 4, sent to every other signer only when δ·G ≠ ΣΔ_j although
+/// every proof verified; paper Fig. 7, "Output" 2): H_i = K_i^γ_i·ρ^N with Π^mul for (G_i, K_i, H_i);
+/// the γ-MtA pairs the sender sent (<see cref="Sent"/>, peer = receiver) and received
+/// (<see cref="Received"/>, peer = sender), one per other signer in signer order; and Π^dec, under
+/// the recipient's ring-Pedersen parameters, that U_i = H_i·Π_j D_{j→i}·Π_j F_{i→j}⁻¹ decrypts to δ_i
+/// mod q. <see cref="AffineProofs"/> re-proves (Π^aff-g, under the recipient's parameters) each
+/// pair the sender sent to a third signer, in signer order, skipping the recipient (which verified
+/// its own pair in round 2). Everything but <see cref="AffineProofs"/> and <see cref="DecProof"/>
+/// is the same for every recipient (a broadcast).
+/// </summary>
+public sealed record PresignIdentificationMessage(
+    SessionId Session, ParticipantId Sender, ParticipantId Recipient, byte[] H, byte[] MulProof,
+    IReadOnlyList<PresignMtaClaim> Sent, IReadOnlyList<PresignMtaClaim> Received, IReadOnlyList<byte[]> AffineProofs, byte[] DecProof)
+    : ProtocolMessage(Session, Sender, 4);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using Conclave.Crypto;
 using Conclave.Crypto.BigNumbers;
@@ -22,15 +23,18 @@ namespace Conclave.Threshold.Cggmp.Presign;
 /// <item>verify Π^enc; Γ_i = γ_i·G; the two MtA instances (γ_i·k_j and x_i·k_j) with Π^aff-g, and
 /// Π^log* for G_i;</item>
 /// <item>verify Π^aff-g and Π^log*; Δ_i = k_i·Γ with Π^log*; δ_i and χ_i;</item>
-/// <item>verify Π^log*, check δ·G = ΣΔ_j and δ·X = ΣS_j, output R = δ⁻¹·Γ with (k_i, χ_i).</item>
+/// <item>verify Π^log*, check δ·G = ΣΔ_j and δ·X = ΣS_j, output R = δ⁻¹·Γ with (k_i, χ_i);</item>
+/// <item>only if δ·G ≠ ΣΔ_j: the identification round (H_i with Π^mul, the γ-MtA pairs with Π^aff-g
+/// re-proofs, Π^dec for δ_i), which names whoever fails.</item>
 /// </list>
 /// Round-one values and Γ_j are echoed so a signer that sends different values to different signers
 /// is named. A failing proof names its prover. Each signer also publishes S_i = χ_i·Γ so that a wrong
-/// partial signature names its signer (<see cref="CggmpSigning.Combine"/>). Not yet implemented: the
-/// paper's identification step when δ·G ≠ ΣΔ_j or δ·X ≠ ΣS_j although every proof passed (the
-/// abort then names no one).
+/// partial signature names its signer (<see cref="CggmpSigning.Combine"/>). When δ·G ≠ ΣΔ_j although
+/// every proof passed, <see cref="TryFinish"/> returns false and the identification round
+/// (<see cref="IdentificationRound"/>, <see cref="Identify"/>; paper Fig. 7, "Output" 2) names the
+/// culprit. δ·X ≠ ΣS_j (the Lockness spec's check, without a proof behind S_j) still aborts naming no one.
 /// </summary>
-public sealed class PresignParty : IDisposable
+public sealed partial class PresignParty : IDisposable
 {
     private readonly Secp256k1Group _g = Secp256k1Group.Instance;
     private readonly IRandomSource _random;
@@ -50,6 +54,11 @@ public sealed class PresignParty : IDisposable
     private readonly Dictionary<ParticipantId, (GmpInteger K, GmpInteger G)> _round1 = [];
     private readonly Dictionary<ParticipantId, byte[]> _echo = [];
     private readonly Dictionary<ParticipantId, Element> _gammas = [];
+    private readonly Dictionary<ParticipantId, (byte[] D, byte[] F)> _sentMta = [];
+    private readonly Dictionary<ParticipantId, PaillierAffineOperationWitness> _mtaWitnesses = [];
+    private readonly Dictionary<ParticipantId, (byte[] D, byte[] F)> _receivedMta = [];
+    private readonly Dictionary<ParticipantId, byte[]> _deltas = [];
+    private bool _outputChecked;
     private Element? _bigGamma;
     private Element? _bigDelta;
     private Element? _bigS;
@@ -177,8 +186,11 @@ public sealed class PresignParty : IDisposable
             var beta = GmpInteger.RandomSigned(Cggmp21Parameters.EllPrime, _random);
             var betaHat = GmpInteger.RandomSigned(Cggmp21Parameters.EllPrime, _random);
             _betas[j] = (beta, betaHat);
-            var (d, f, proof) = Mta(pkj, rpj, kj, _gamma, beta, gammaPoint);
-            var (dHat, fHat, proofHat) = Mta(pkj, rpj, kj, _x, betaHat, _publicShares[Self]);
+            var (d, f, proof, witness) = Mta(pkj, rpj, kj, _gamma, beta, gammaPoint);
+            _sentMta[j] = (d, f);
+            _mtaWitnesses[j] = witness;
+            var (dHat, fHat, proofHat, witnessHat) = Mta(pkj, rpj, kj, _x, betaHat, _publicShares[Self]);
+            witnessHat.Dispose();
             using var logStar = GroupElementVsPaillierEncryptionProof.ProveOwn(Context(Self), OwnKey, _bigG, gammaPoint, _g.Generator, _gamma, _nu, rpj, _random);
             result.Add(new PresignRound2Message(Session, Self, j, _g.SerializeElement(gammaPoint), d, f, dHat, fHat, proof, proofHat, logStar.Serialize(), echo));
         }
@@ -228,6 +240,7 @@ public sealed class PresignParty : IDisposable
             }
 
             _gammas[j] = gammaJ;
+            _receivedMta[j] = ((byte[])m.D.Clone(), (byte[])m.F.Clone());
             alphas[j] = (OwnKey.Decrypt(d), OwnKey.Decrypt(dHat));
         }
 
@@ -270,11 +283,26 @@ public sealed class PresignParty : IDisposable
     }
 
     /// <summary>
-    /// Output: verify Π^log* for every Δ_j, check δ·G = ΣΔ_j and δ·X = ΣS_j, and return the presignature.
+    /// Output: verify Π^log* for every Δ_j, check δ·G = ΣΔ_j and δ·X = ΣS_j, and return the
+    /// presignature. When δ·G ≠ ΣΔ_j although every proof verified this throws an anonymous
+    /// <see cref="AbortReason.InconsistentPresignature"/>; use <see cref="TryFinish"/> and the
+    /// identification round to name the culprit instead.
     /// </summary>
-    public Presignature Finish(IReadOnlyCollection<PresignRound3Message> messages)
+    public Presignature Finish(IReadOnlyCollection<PresignRound3Message> messages) =>
+        TryFinish(messages, out var presignature)
+            ? presignature
+            : throw new ProtocolAbortException(AbortReason.InconsistentPresignature, [], "δ·G differs from ΣΔ_j although every proof verified; the identification round (IdentificationRound, Identify) names the culprit");
+
+    /// <summary>
+    /// Output: verify Π^log* for every Δ_j, check δ·G = ΣΔ_j and δ·X = ΣS_j, and return the
+    /// presignature. Returns false when δ·G ≠ ΣΔ_j although every proof verified: then every signer
+    /// sends <see cref="IdentificationRound"/>'s messages and <see cref="Identify"/> names the
+    /// culprit (paper Fig. 7, "Output" 2). Other failures throw <see cref="ProtocolAbortException"/>.
+    /// </summary>
+    public bool TryFinish(IReadOnlyCollection<PresignRound3Message> messages, [NotNullWhen(true)] out Presignature? presignature)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        presignature = null;
         Advance(3);
         var received = Collect([.. messages.Where(m => m.Recipient == Self)], 3);
         var ownGammas = _signers.ToDictionary(j => j, j => _g.SerializeElement(_gammas[j]));
@@ -301,6 +329,7 @@ public sealed class PresignParty : IDisposable
             }
 
             commitments[j] = new PresignatureCommitment(bigDeltaJ, sJ);
+            _deltas[j] = (byte[])m.Delta.Clone();
             using var dj = GmpInteger.FromBytes(m.Delta);
             var sum = GmpInteger.AddMod(delta, dj, _q);
             delta.Dispose();
@@ -309,20 +338,21 @@ public sealed class PresignParty : IDisposable
 
         Rounds.Abort(AbortReason.MalformedMessage, malformed, "δ_j, Δ_j or S_j is not a canonical scalar or a valid point");
         Rounds.Abort(AbortReason.InvalidLogStarProof, bad, "Π^log*: Δ_j does not match K_j");
+        _outputChecked = true;
 
         using (delta)
         {
             var deltaScalar = delta.ToBytes(32);
 
-            // Both checks are the paper's output step (Fig. 7, "Output" 2): with every proof valid, a
-            // failure means some δ_j or S_j was computed wrongly. Naming that signer needs the paper's
-            // identification step (Π^dec and the revealed MtA values), which is not implemented: the
-            // abort then names no one.
+            // The paper's output step (Fig. 7, "Output" 2): with every proof valid, δ·G ≠ ΣΔ_j means
+            // some δ_j was computed wrongly; the identification round names its signer.
             if (!_g.MultiplyBase(deltaScalar).Equals(_g.Sum(commitments.Values.Select(c => c.Delta))))
             {
-                throw new ProtocolAbortException(AbortReason.InconsistentPresignature, [], "δ·G differs from ΣΔ_j although every proof verified");
+                return false;
             }
 
+            // The Lockness spec's S_j check has no proof behind it, and naming a wrong S_j would need
+            // a group-element form of Π^dec for χ_j (see docs/protocols/cggmp21.md): this abort names no one.
             if (!_g.MultiplyPublic(_keyShare.PublicKey, deltaScalar).Equals(_g.Sum(commitments.Values.Select(c => c.S))))
             {
                 throw new ProtocolAbortException(AbortReason.InconsistentPresignature, [], "δ·X differs from ΣS_j although every proof verified");
@@ -337,7 +367,8 @@ public sealed class PresignParty : IDisposable
                 st.Item2.WriteBytes(span[32..]);
             });
             var publicData = new PresignaturePublicData(Session, [.. _signers], deltaScalar, r, _bigGamma!, _keyShare.PublicKey, new SortedDictionary<ParticipantId, PresignatureCommitment>(commitments));
-            return new Presignature(Self, publicData, secrets);
+            presignature = new Presignature(Self, publicData, secrets);
+            return true;
         }
     }
 
@@ -362,6 +393,11 @@ public sealed class PresignParty : IDisposable
                 k.Dispose();
                 g.Dispose();
             }
+        }
+
+        foreach (var w in _mtaWitnesses.Values)
+        {
+            w.Dispose();
         }
 
         _delta?.Dispose();
@@ -391,14 +427,15 @@ public sealed class PresignParty : IDisposable
     }
 
     /// <summary>One MtA instance as the sender: D = K_j^x · Enc_j(-β; s), F = Enc_i(-β; r), Π^aff-g.</summary>
-    private (byte[] D, byte[] F, byte[] Proof) Mta(PaillierPublicKey pkj, RingPedersenParameters rpj, GmpInteger kj, GmpInteger x, GmpInteger beta, Element point)
+    /// <remarks>The witness is kept (γ instance) for the identification round's re-proofs to third parties.</remarks>
+    private (byte[] D, byte[] F, byte[] Proof, PaillierAffineOperationWitness Witness) Mta(PaillierPublicKey pkj, RingPedersenParameters rpj, GmpInteger kj, GmpInteger x, GmpInteger beta, Element point)
     {
         using var minusBeta = GmpInteger.Negate(beta);
-        using var proof = PaillierAffineOperationProof.ProveAffine(Context(Self), pkj, OwnKey, kj, x, minusBeta, point, rpj, _random, out var d, out var f);
+        using var proof = PaillierAffineOperationProof.ProveAffine(Context(Self), pkj, OwnKey, kj, x, minusBeta, point, rpj, _random, out var d, out var f, out var witness);
         using (d)
         using (f)
         {
-            return (d.ToBytes(), f.ToBytes(), proof.Serialize());
+            return (d.ToBytes(), f.ToBytes(), proof.Serialize(), witness);
         }
     }
 
