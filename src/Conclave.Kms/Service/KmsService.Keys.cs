@@ -57,20 +57,7 @@ public sealed partial class KmsService
             operation.KeyVersion = 1;
             using var material = KeySpecRules.Generate(keySpec);
             var (kekVersion, wrapped) = await _keyring.WrapAsync(tenant, keyId, 1, material, cancellationToken).ConfigureAwait(false);
-            var key = new KeyRecord
-            {
-                Tenant = tenant,
-                KeyId = keyId,
-                Region = context.Region,
-                CreatedAt = operation.Now,
-                Description = description,
-                KeySpec = keySpec,
-                KeyUsage = keyUsage,
-                State = KeyState.Enabled,
-                CurrentVersion = 1,
-                Policy = policy,
-                Revision = 1,
-            };
+            var key = NewKey(operation, keyId, description, keySpec, keyUsage, policy);
             operation.Changes.Add(new InsertKey(key));
             operation.Changes.Add(new InsertKeyVersion(new KeyVersionRecord(tenant, keyId, 1, operation.Now, kekVersion, wrapped, KeySpecRules.PublicKey(keySpec, material), null)));
             if (tags.Count > 0)
@@ -81,6 +68,22 @@ public sealed partial class KmsService
             return new KeyMetadataResponse(Metadata(key));
         }, cancellationToken);
     }
+
+    /// <summary>The record of a key CreateKey makes: enabled, version 1, revision 1, in the caller's account and region.</summary>
+    private static KeyRecord NewKey(KmsOperation operation, string keyId, string description, string keySpec, string keyUsage, string policy) => new()
+    {
+        Tenant = operation.Context.Principal.AccountId,
+        KeyId = keyId,
+        Region = operation.Context.Region,
+        CreatedAt = operation.Now,
+        Description = description,
+        KeySpec = keySpec,
+        KeyUsage = keyUsage,
+        State = KeyState.Enabled,
+        CurrentVersion = 1,
+        Policy = policy,
+        Revision = 1,
+    };
 
     /// <summary>DescribeKey.</summary>
     public ValueTask<KeyMetadataResponse> DescribeKeyAsync(KmsCallContext context, KeyIdRequest request, CancellationToken cancellationToken = default)

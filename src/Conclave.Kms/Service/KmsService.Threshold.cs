@@ -77,22 +77,7 @@ public sealed partial class KmsService
 
         var spki = ThresholdKeys.PublicKeySpki(keySpec, publicKey)
             ?? throw new KmsException(KmsErrorType.KmsInternal, $"The MPC cluster of custom key store {store.CustomKeyStoreId} returned an invalid public key.");
-        var key = new KeyRecord
-        {
-            Tenant = tenant,
-            KeyId = keyId,
-            Region = context.Region,
-            CreatedAt = operation.Now,
-            Description = description,
-            KeySpec = keySpec,
-            KeyUsage = keyUsage,
-            State = KeyState.Enabled,
-            CurrentVersion = 1,
-            Policy = policy,
-            Origin = ExternalKeyStoreOrigin,
-            CustomKeyStoreId = store.CustomKeyStoreId,
-            Revision = 1,
-        };
+        var key = NewKey(operation, keyId, description, keySpec, keyUsage, policy) with { Origin = ExternalKeyStoreOrigin, CustomKeyStoreId = store.CustomKeyStoreId };
         operation.Changes.Add(new InsertKey(key));
 
         // No private material: the version holds the public key and an empty "wrapped" field (KEK version 0).
