@@ -82,9 +82,15 @@ public sealed partial class Coordinator
         }
 
         _options.Metrics?.PresignatureUsed();
-        StartRefill(wallet, request.Parties);
-        var outcomes = await RunPreparedAsync(pooled, cancellationToken).ConfigureAwait(false);
-        return Checked(wallet, pooled, outcomes);
+        try
+        {
+            var outcomes = await RunPreparedAsync(pooled, cancellationToken).ConfigureAwait(false);
+            return Checked(wallet, pooled, outcomes);
+        }
+        finally
+        {
+            StartRefill(wallet, request.Parties); // after the sign: a presign session would compete with it for the CPU
+        }
     }
 
     /// <summary>Starts refilling the pool of (<paramref name="wallet"/>, <paramref name="signers"/>) in the background unless it runs already, is disabled, or is not the default signer set.</summary>
