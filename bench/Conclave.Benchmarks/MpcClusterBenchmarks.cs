@@ -11,7 +11,8 @@ namespace Conclave.Benchmarks;
 /// in-memory transport, each with its own data directory, store and identity, driven by the
 /// <see cref="Coordinator"/> as the API would drive it (reachability probe, wallet lookup, session,
 /// commit). Setup makes one ed25519 (FROST) and one secp256k1 (CGGMP21, TEST-ONLY fixture Paillier
-/// primes) 2-of-3 wallet. CGGMP21 signing presigns per request (there is no presignature pool yet).
+/// primes) 2-of-3 wallet. CGGMP21 signing of a <c>messageHash</c> presigns per request; pooled
+/// presignatures (one-round <c>message</c> signs) are measured by <see cref="MpcPooledSignLoad"/>.
 /// </summary>
 [MedianColumn]
 [MinColumn]

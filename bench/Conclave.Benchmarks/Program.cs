@@ -12,7 +12,8 @@ namespace Conclave.Benchmarks;
 /// pass <c>--job default</c> for BenchmarkDotNet's full statistics. Median and Min are shown
 /// besides the mean: on a busy or virtualized machine other work inflates the mean and the error,
 /// while the minimum stays close to the uncontended cost. <c>kms-load [seconds] [concurrency]</c>
-/// runs the loopback KMS load generator (<see cref="KmsLoad"/>) instead.
+/// runs the loopback KMS load generator (<see cref="KmsLoad"/>) instead, and
+/// <c>mpc-pool-load [signs] [pool]</c> the pooled-presignature sign latency (<see cref="MpcPooledSignLoad"/>).
 /// </summary>
 public static class Program
 {
@@ -22,6 +23,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "kms-load")
         {
             KmsLoad.RunAsync(args.Skip(1).ToArray()).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "mpc-pool-load")
+        {
+            MpcPooledSignLoad.RunAsync(args.Skip(1).ToArray()).GetAwaiter().GetResult();
             return;
         }
 

@@ -62,9 +62,10 @@ public static class BridgeEndpoints
         var walletId = RequiredString(body, "walletID");
         var messageHash = OptionalHex(body, "messageHash");
         var message = OptionalHex(body, "message");
+        var hash = OptionalString(body, "hash");
         if (messageHash is null && message is null)
         {
-            throw MpcRequestException.Invalid("Give \"messageHash\" (32-byte hex, secp256k1 wallets) or \"message\" (hex, ed25519 wallets).");
+            throw MpcRequestException.Invalid("Give \"messageHash\" (32-byte hex, secp256k1 wallets) or \"message\" (hex; secp256k1 wallets hash it with \"hash\", default sha256).");
         }
 
         if (messageHash is not null && message is not null)
@@ -80,7 +81,7 @@ public static class BridgeEndpoints
                 : throw MpcRequestException.Invalid("\"signers\" must be an array of node ids.");
         }
 
-        var signed = await coordinator.SignAsync(walletId, message, messageHash, signers, cancellationToken).ConfigureAwait(false);
+        var signed = await coordinator.SignAsync(walletId, message, messageHash, signers, hash, cancellationToken).ConfigureAwait(false);
         var result = new JsonObject
         {
             ["walletID"] = signed.WalletId,

@@ -18,7 +18,7 @@ namespace Conclave.Mpc.Coordination;
 /// probes. Keygen, wallet lookups and <see cref="HealthAsync"/> always probe. The nodes check
 /// every request against their own stored wallet regardless.
 /// </remarks>
-public sealed class Coordinator
+public sealed partial class Coordinator : IAsyncDisposable
 {
     /// <summary>The longest a sign request reuses an earlier probe or wallet lookup.</summary>
     public static readonly TimeSpan MaxRecentLifetime = TimeSpan.FromSeconds(1);
@@ -29,6 +29,7 @@ public sealed class Coordinator
     private readonly TimeSpan _probeTimeout;
     private readonly TimeSpan _recentLifetime;
     private readonly TimeProvider _timeProvider;
+    private readonly CoordinatorOptions _options;
     private readonly ConcurrentDictionary<string, Recent<WalletInfo>> _recentWallets = new(StringComparer.Ordinal);
     private Recent<Task<HashSet<string>>>? _recentProbe;
 
@@ -37,7 +38,8 @@ public sealed class Coordinator
     /// <param name="probeTimeout">How long a health probe waits for a node (default 5 s).</param>
     /// <param name="recentLifetime">How long a sign request may reuse a probe or wallet lookup (default and at most <see cref="MaxRecentLifetime"/>; zero: never).</param>
     /// <param name="timeProvider">The clock for <paramref name="recentLifetime"/>.</param>
-    public Coordinator(IEnumerable<INodeControl> nodes, TimeSpan? probeTimeout = null, TimeSpan? recentLifetime = null, TimeProvider? timeProvider = null)
+    /// <param name="options">Further tunables (the presignature pool), or <see cref="CoordinatorOptions.Default"/>.</param>
+    public Coordinator(IEnumerable<INodeControl> nodes, TimeSpan? probeTimeout = null, TimeSpan? recentLifetime = null, TimeProvider? timeProvider = null, CoordinatorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         _nodes = nodes.ToDictionary(n => n.NodeId, StringComparer.Ordinal);
@@ -54,6 +56,8 @@ public sealed class Coordinator
         }
 
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _options = options ?? CoordinatorOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.PresignaturePoolSize, nameof(options));
     }
 
     /// <summary>The cluster's node ids, ordinal order.</summary>
@@ -126,7 +130,9 @@ public sealed class Coordinator
                 $"Wallet {walletId} (public key {publicKey}) was committed on {string.Join(", ", committed)} but not on {string.Join(", ", missing)}, which did not confirm; it signs only with committed parties.",
                 missing);
         }
-        return new WalletInfo(walletId, keyType, publicKey, threshold, request.Parties, chainType, 1);
+        var created = new WalletInfo(walletId, keyType, publicKey, threshold, request.Parties, chainType, 1);
+        StartRefill(created, DefaultSigners(created));
+        return created;
     }
 
     /// <summary>
@@ -135,7 +141,18 @@ public sealed class Coordinator
     /// signer set; otherwise the first t reachable holders sign.
     /// </summary>
     /// <exception cref="MpcRequestException">Invalid input, unknown wallet, too few signers reachable, or a protocol abort naming the culprits.</exception>
-    public async Task<SignResult> SignAsync(string walletId, string? messageHex, string? messageHashHex, IReadOnlyList<string>? signers = null, CancellationToken cancellationToken = default)
+    public Task<SignResult> SignAsync(string walletId, string? messageHex, string? messageHashHex, IReadOnlyList<string>? signers = null, CancellationToken cancellationToken = default) =>
+        SignAsync(walletId, messageHex, messageHashHex, signers, hash: null, cancellationToken);
+
+    /// <summary>
+    /// Signs with a wallet. A secp256k1 wallet signs either <paramref name="messageHashHex"/> (a
+    /// 32-byte digest; a fresh presignature inside the session) or <paramref name="messageHex"/>, the
+    /// raw message, which every signer hashes itself with <paramref name="hash"/> (<c>"sha256"</c>,
+    /// the default; <c>"keccak256"</c> is not supported yet): only such a request may use a pooled
+    /// presignature (one round). An ed25519 wallet signs <paramref name="messageHex"/>.
+    /// </summary>
+    /// <exception cref="MpcRequestException">Invalid input, unknown wallet, too few signers reachable, or a protocol abort naming the culprits.</exception>
+    public async Task<SignResult> SignAsync(string walletId, string? messageHex, string? messageHashHex, IReadOnlyList<string>? signers, string? hash, CancellationToken cancellationToken = default)
     {
         if (!SessionRequest.IsValidWalletId(walletId))
         {
@@ -145,16 +162,16 @@ public sealed class Coordinator
         var reusing = IsRecent(Volatile.Read(ref _recentProbe));
         try
         {
-            return await SignCoreAsync(walletId, messageHex, messageHashHex, signers, fresh: false, cancellationToken).ConfigureAwait(false);
+            return await SignCoreAsync(walletId, messageHex, messageHashHex, signers, hash, fresh: false, cancellationToken).ConfigureAwait(false);
         }
         catch (MpcRequestException e) when (reusing && e.Code == MpcErrorCode.NoQuorum && !cancellationToken.IsCancellationRequested)
         {
             // Perhaps a node went down since the reused probe: probe again and try once more.
-            return await SignCoreAsync(walletId, messageHex, messageHashHex, signers, fresh: true, cancellationToken).ConfigureAwait(false);
+            return await SignCoreAsync(walletId, messageHex, messageHashHex, signers, hash, fresh: true, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<SignResult> SignCoreAsync(string walletId, string? messageHex, string? messageHashHex, IReadOnlyList<string>? signers, bool fresh, CancellationToken cancellationToken)
+    private async Task<SignResult> SignCoreAsync(string walletId, string? messageHex, string? messageHashHex, IReadOnlyList<string>? signers, string? hash, bool fresh, CancellationToken cancellationToken)
     {
         HashSet<string> reachable;
         WalletInfo wallet;
@@ -169,16 +186,7 @@ public sealed class Coordinator
             throw;
         }
 
-        var payload = wallet.KeyType == KeyTypes.Secp256k1
-            ? messageHashHex ?? throw MpcRequestException.Invalid("A secp256k1 wallet signs a 32-byte \"messageHash\" (hex).")
-            : messageHex ?? throw MpcRequestException.Invalid("An ed25519 wallet signs a \"message\" (hex).");
-        if ((wallet.KeyType == KeyTypes.Secp256k1 && messageHex is not null) || (wallet.KeyType == KeyTypes.Ed25519 && messageHashHex is not null))
-        {
-            throw MpcRequestException.Invalid(wallet.KeyType == KeyTypes.Secp256k1
-                ? "A secp256k1 wallet signs \"messageHash\", not \"message\"."
-                : "An ed25519 wallet signs \"message\", not \"messageHash\".");
-        }
-
+        var (payload, digest) = SignedPayload(wallet, messageHex, messageHashHex, hash);
         payload = payload.ToLowerInvariant();
         var available = wallet.Parties.Where(reachable.Contains).ToList();
         List<string> chosen;
@@ -211,7 +219,7 @@ public sealed class Coordinator
 
         try
         {
-            return await SignWithAsync(wallet, payload, chosen, cancellationToken).ConfigureAwait(false);
+            return await SignWithAsync(wallet, payload, digest, chosen, cancellationToken).ConfigureAwait(false);
         }
         catch (MpcRequestException e) when (Forget(walletId) && e.Code == MpcErrorCode.ProtocolAbort && signers is null && e.Culprits.Count > 0)
         {
@@ -221,7 +229,7 @@ public sealed class Coordinator
                 throw;
             }
 
-            return await SignWithAsync(wallet, payload, retry, cancellationToken).ConfigureAwait(false);
+            return await SignWithAsync(wallet, payload, digest, retry, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -245,7 +253,7 @@ public sealed class Coordinator
         return await Task.WhenAll(probes).ConfigureAwait(false);
     }
 
-    private async Task<SignResult> SignWithAsync(WalletInfo wallet, string payload, List<string> signers, CancellationToken cancellationToken)
+    private async Task<SignResult> SignWithAsync(WalletInfo wallet, string payload, string? digest, List<string> signers, CancellationToken cancellationToken)
     {
         var request = new SessionRequest
         {
@@ -255,14 +263,29 @@ public sealed class Coordinator
             Threshold = wallet.Threshold,
             Parties = signers,
             Message = payload,
+            Hash = digest,
             Nonce = SessionRequest.NewNonce(),
         };
         request.Validate();
-        var outcomes = await RunSessionAsync(request, cancellationToken).ConfigureAwait(false);
+        if (digest is not null)
+        {
+            if (await TrySignPooledAsync(wallet, request, cancellationToken).ConfigureAwait(false) is { } pooled)
+            {
+                return pooled;
+            }
 
-        // Every signer verified its result; the coordinator checks again and takes the one that verifies.
+            StartRefill(wallet, DefaultSigners(wallet));
+        }
+
+        var outcomes = await RunSessionAsync(request, cancellationToken).ConfigureAwait(false);
+        return Checked(wallet, request, outcomes);
+    }
+
+    /// <summary>Every signer verified its result; the coordinator checks again and takes the one that verifies.</summary>
+    private static SignResult Checked(WalletInfo wallet, SessionRequest request, List<SessionOutcome> outcomes)
+    {
         var publicKey = Convert.FromHexString(wallet.PublicKey);
-        var message = request.MessageBytes;
+        var message = request.Hash == SessionRequest.Sha256Hash ? System.Security.Cryptography.SHA256.HashData(request.MessageBytes) : request.MessageBytes;
         var good = outcomes.Where(o => o.Signature is not null && Verifies(wallet.KeyType, publicKey, message, o)).ToList();
         if (good.Count == 0)
         {
@@ -270,7 +293,48 @@ public sealed class Coordinator
         }
 
         var result = good[0];
-        return new SignResult(wallet.WalletId, wallet.KeyType, result.Signature!, signers, result.RecoveryId);
+        return new SignResult(wallet.WalletId, wallet.KeyType, result.Signature!, request.Parties, result.RecoveryId);
+    }
+
+    /// <summary>
+    /// What the nodes sign: a secp256k1 wallet's <c>messageHash</c> as given (hash null), or its
+    /// <c>message</c> with the hash the nodes apply themselves; an ed25519 wallet's <c>message</c>.
+    /// </summary>
+    private static (string Payload, string? Hash) SignedPayload(WalletInfo wallet, string? messageHex, string? messageHashHex, string? hash)
+    {
+        if (messageHex is not null && messageHashHex is not null)
+        {
+            throw MpcRequestException.Invalid("Give either \"messageHash\" or \"message\", not both.");
+        }
+
+        if (wallet.KeyType == KeyTypes.Ed25519)
+        {
+            if (messageHashHex is not null || hash is not null)
+            {
+                throw MpcRequestException.Invalid("An ed25519 wallet signs \"message\", with no \"messageHash\" or \"hash\".");
+            }
+
+            return ((messageHex ?? throw MpcRequestException.Invalid("An ed25519 wallet signs a \"message\" (hex).")).ToLowerInvariant(), null);
+        }
+
+        if (messageHashHex is not null)
+        {
+            return hash is null
+                ? (messageHashHex.ToLowerInvariant(), null)
+                : throw MpcRequestException.Invalid("\"hash\" goes with \"message\": a \"messageHash\" is already hashed.");
+        }
+
+        if (messageHex is null)
+        {
+            throw MpcRequestException.Invalid("A secp256k1 wallet signs a 32-byte \"messageHash\" (hex) or a \"message\" (hex) the nodes hash.");
+        }
+
+        return (hash ?? SessionRequest.Sha256Hash) switch
+        {
+            SessionRequest.Sha256Hash => (messageHex.ToLowerInvariant(), SessionRequest.Sha256Hash),
+            "keccak256" => throw MpcRequestException.Invalid("\"hash\": \"keccak256\" is not supported by the nodes yet; use \"sha256\" or send a \"messageHash\"."),
+            _ => throw MpcRequestException.Invalid("\"hash\" must be \"sha256\"."),
+        };
     }
 
     private static bool Verifies(string keyType, byte[] publicKey, byte[] message, SessionOutcome outcome)
@@ -291,6 +355,13 @@ public sealed class Coordinator
     /// <summary>Prepare on every party, run on every party at once; on any failure abort everywhere and report.</summary>
     private async Task<List<SessionOutcome>> RunSessionAsync(SessionRequest request, CancellationToken cancellationToken)
     {
+        await PrepareAllAsync(request, cancellationToken).ConfigureAwait(false);
+        return await RunPreparedAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Prepare on every party; on any failure abort everywhere and throw the most relevant failure.</summary>
+    private async Task PrepareAllAsync(SessionRequest request, CancellationToken cancellationToken)
+    {
         var parties = request.Parties.Select(p => _nodes[p]).ToList();
         var prepares = parties.Select(n => n.PrepareAsync(request, cancellationToken)).ToList();
         try
@@ -302,6 +373,12 @@ public sealed class Coordinator
             await AbortAllAsync(request).ConfigureAwait(false);
             throw MostRelevant(prepares);
         }
+    }
+
+    /// <summary>Run on every prepared party at once; on any failure abort everywhere and report.</summary>
+    private async Task<List<SessionOutcome>> RunPreparedAsync(SessionRequest request, CancellationToken cancellationToken)
+    {
+        var parties = request.Parties.Select(p => _nodes[p]).ToList();
 
         // A party found unreachable (a node killed mid-session) aborts the session everywhere at once,
         // so the others stop now rather than at their round timeouts (minutes for keygen). Other

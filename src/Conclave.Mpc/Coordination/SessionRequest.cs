@@ -21,6 +21,12 @@ public sealed partial record SessionRequest
     /// <summary><see cref="Kind"/> of a signing.</summary>
     public const string SignKind = "sign";
 
+    /// <summary><see cref="Kind"/> of a CGGMP21 presigning whose result each signer stores for a later one-round sign.</summary>
+    public const string PresignKind = "presign";
+
+    /// <summary><see cref="Hash"/>: the nodes sign SHA-256 of the message.</summary>
+    public const string Sha256Hash = "sha256";
+
     /// <summary>Longest wallet id.</summary>
     public const int MaxWalletIdLength = 128;
 
@@ -33,7 +39,7 @@ public sealed partial record SessionRequest
     /// <summary>Nonce length in bytes.</summary>
     public const int NonceLength = 32;
 
-    /// <summary><see cref="KeygenKind"/> or <see cref="SignKind"/>.</summary>
+    /// <summary><see cref="KeygenKind"/>, <see cref="SignKind"/> or <see cref="PresignKind"/>.</summary>
     public required string Kind { get; init; }
 
     /// <summary>The wallet (1–128 characters of <c>A–Z a–z 0–9 . _ : -</c>).</summary>
@@ -51,13 +57,28 @@ public sealed partial record SessionRequest
     /// <summary>Keygen only: an optional label stored with the wallet and echoed (for example <c>ethereum</c>).</summary>
     public string? ChainType { get; init; }
 
-    /// <summary>Sign only: the lowercase hex of what is signed (the 32-byte hash for secp256k1, the message for ed25519).</summary>
+    /// <summary>
+    /// Sign only: the lowercase hex of what is signed (the 32-byte hash for secp256k1 when
+    /// <see cref="Hash"/> is null, otherwise the raw message every node hashes itself; the message for ed25519).
+    /// </summary>
     public string? Message { get; init; }
+
+    /// <summary>
+    /// secp256k1 sign only: null (<see cref="Message"/> is the 32-byte digest) or <see cref="Sha256Hash"/>
+    /// (<see cref="Message"/> is the raw message and each node signs the digest it computes itself).
+    /// </summary>
+    public string? Hash { get; init; }
+
+    /// <summary>
+    /// secp256k1 sign only: the lowercase hex id of the stored presignature the signers use (one round),
+    /// or null (a fresh presignature inside the session). Only with <see cref="Hash"/> set (CVE-2025-66017).
+    /// </summary>
+    public string? PresignatureId { get; init; }
 
     /// <summary>32 fresh random bytes, lowercase hex, chosen by the coordinator so each request is a new session.</summary>
     public required string Nonce { get; init; }
 
-    /// <summary>The signed payload (<see cref="Message"/> decoded); empty for keygen.</summary>
+    /// <summary>The payload (<see cref="Message"/> decoded); empty for keygen and presign.</summary>
     [JsonIgnore]
     public byte[] MessageBytes => Message is null ? [] : Convert.FromHexString(Message);
 
@@ -80,6 +101,12 @@ public sealed partial record SessionRequest
             "conclave/mpc/session/v1", Kind, WalletId, KeyType, Threshold.ToString(invariant), Parties.Count.ToString(invariant),
             .. Parties, ChainType ?? string.Empty, Message ?? string.Empty, Nonce,
         ];
+        if (Hash is not null || PresignatureId is not null)
+        {
+            // Appended only when present: earlier requests keep their session ids.
+            fields.AddRange(["hash", Hash ?? string.Empty, "presignature", PresignatureId ?? string.Empty]);
+        }
+
         return new SessionId(SHA256.HashData(LengthPrefixed.Concat([.. fields], 0)));
     }
 
@@ -91,9 +118,9 @@ public sealed partial record SessionRequest
     /// <exception cref="MpcRequestException">An <see cref="MpcErrorCode.InvalidRequest"/> naming the problem.</exception>
     public void Validate()
     {
-        if (Kind is not (KeygenKind or SignKind))
+        if (Kind is not (KeygenKind or SignKind or PresignKind))
         {
-            throw MpcRequestException.Invalid("kind must be \"keygen\" or \"sign\".");
+            throw MpcRequestException.Invalid("kind must be \"keygen\", \"sign\" or \"presign\".");
         }
 
         if (!IsValidWalletId(WalletId))
@@ -119,6 +146,11 @@ public sealed partial record SessionRequest
         if (Nonce is not { Length: NonceLength * 2 } || !IsLowerHex(Nonce))
         {
             throw MpcRequestException.Invalid("the nonce must be 32 bytes of lowercase hex.");
+        }
+
+        if (Kind != SignKind && (Hash is not null || PresignatureId is not null))
+        {
+            throw MpcRequestException.Invalid("only a sign request carries a hash or presignature id.");
         }
 
         if (Kind == KeygenKind)
@@ -151,13 +183,33 @@ public sealed partial record SessionRequest
             throw MpcRequestException.Invalid("a sign request carries no chainType.");
         }
 
+        if (Kind == PresignKind)
+        {
+            if (KeyType != KeyTypes.Secp256k1 || Message is not null)
+            {
+                throw MpcRequestException.Invalid("a presign request is for a secp256k1 wallet and carries no message.");
+            }
+
+            return;
+        }
+
+        if (Hash is not null && (KeyType != KeyTypes.Secp256k1 || Hash != Sha256Hash))
+        {
+            throw MpcRequestException.Invalid("hash must be \"sha256\" (keccak256 is not supported by the nodes), and only for a secp256k1 wallet.");
+        }
+
+        if (PresignatureId is not null && (Hash is null || PresignatureId.Length != 64 || !IsLowerHex(PresignatureId)))
+        {
+            throw MpcRequestException.Invalid("a presignature id is 32 bytes of lowercase hex, and a stored presignature signs only a message the nodes hash themselves.");
+        }
+
         if (Message is null || Message.Length % 2 != 0 || !IsLowerHex(Message))
         {
             throw MpcRequestException.Invalid("the message must be lowercase hex.");
         }
 
         var length = Message.Length / 2;
-        if (KeyType == KeyTypes.Secp256k1 && length != 32)
+        if (KeyType == KeyTypes.Secp256k1 && Hash is null && length != 32)
         {
             throw MpcRequestException.Invalid($"a secp256k1 wallet signs a 32-byte messageHash, not {length} bytes.");
         }

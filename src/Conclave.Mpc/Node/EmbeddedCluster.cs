@@ -20,7 +20,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     private readonly List<InMemoryTransport> _transports;
     private readonly List<SafePrimePool> _pools;
 
-    private EmbeddedCluster(string directory, bool created, InMemoryNetwork network, List<NodeRuntime> runtimes, List<InMemoryTransport> transports, List<SafePrimePool> pools, List<MpcNode> nodes)
+    private EmbeddedCluster(string directory, bool created, InMemoryNetwork network, List<NodeRuntime> runtimes, List<InMemoryTransport> transports, List<SafePrimePool> pools, List<MpcNode> nodes, CoordinatorOptions coordinatorOptions)
     {
         _pools = pools;
         Network = network;
@@ -29,7 +29,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         _runtimes = runtimes;
         _transports = transports;
         Nodes = nodes;
-        Coordinator = new Coordinator(nodes);
+        Coordinator = new Coordinator(nodes, options: coordinatorOptions);
     }
 
     /// <summary>The cluster directory (<c>&lt;data-dir&gt;/mpc</c>).</summary>
@@ -53,7 +53,17 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <param name="options">Node tunables.</param>
     /// <param name="usePrimePools">Whether each node takes its CGGMP21 Paillier primes from its own <see cref="NodePrimePool"/> (refilled in the background) instead of <paramref name="options"/>' source.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
-    public static async Task<EmbeddedCluster> StartAsync(string dataDirectory, int nodes = 3, MpcNodeOptions? options = null, bool usePrimePools = false, CancellationToken cancellationToken = default)
+    public static Task<EmbeddedCluster> StartAsync(string dataDirectory, int nodes = 3, MpcNodeOptions? options = null, bool usePrimePools = false, CancellationToken cancellationToken = default) =>
+        StartAsync(dataDirectory, nodes, options, usePrimePools, coordinatorOptions: null, cancellationToken);
+
+    /// <summary>Opens (creating on first use) the cluster under <paramref name="dataDirectory"/> and starts its nodes.</summary>
+    /// <param name="dataDirectory">The data directory (created 0700 if missing).</param>
+    /// <param name="nodes">Nodes to create on first start (later starts use what exists).</param>
+    /// <param name="options">Node tunables.</param>
+    /// <param name="usePrimePools">Whether each node takes its CGGMP21 Paillier primes from its own <see cref="NodePrimePool"/>.</param>
+    /// <param name="coordinatorOptions">Coordinator tunables (default: <see cref="CoordinatorOptions.Default"/> reporting to <paramref name="options"/>' metrics).</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    public static async Task<EmbeddedCluster> StartAsync(string dataDirectory, int nodes, MpcNodeOptions? options, bool usePrimePools, CoordinatorOptions? coordinatorOptions, CancellationToken cancellationToken = default)
     {
         var (directory, created) = await EnsureAsync(dataDirectory, nodes, cancellationToken).ConfigureAwait(false);
         var configs = System.IO.Directory.GetFiles(directory, "node*.json").Order(StringComparer.Ordinal).ToList();
@@ -87,7 +97,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 throw new InvalidOperationException($"The cluster directory '{directory}' holds fewer than {LocalClusterSetup.MinNodes} node configs.");
             }
 
-            return new EmbeddedCluster(directory, created, network, runtimes, transports, pools, started);
+            coordinatorOptions ??= CoordinatorOptions.Default with { Metrics = options?.Metrics };
+            return new EmbeddedCluster(directory, created, network, runtimes, transports, pools, started, coordinatorOptions);
         }
         catch
         {
@@ -115,7 +126,11 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     }
 
     /// <summary>Stops the nodes and closes their stores.</summary>
-    public ValueTask DisposeAsync() => DisposeAllAsync([.. Nodes], _transports, _pools, _runtimes);
+    public async ValueTask DisposeAsync()
+    {
+        await Coordinator.DisposeAsync().ConfigureAwait(false); // no presignature refill outlives the nodes
+        await DisposeAllAsync([.. Nodes], _transports, _pools, _runtimes).ConfigureAwait(false);
+    }
 
     private static async ValueTask DisposeAllAsync(List<MpcNode> nodes, List<InMemoryTransport> transports, List<SafePrimePool> pools, List<NodeRuntime> runtimes)
     {

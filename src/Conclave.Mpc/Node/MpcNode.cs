@@ -77,6 +77,12 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
     /// <inheritdoc />
     public string NodeId => _router.NodeId;
 
+    /// <summary>The node's share store (tests inspect stored presignatures).</summary>
+    internal ShareStore StoreForTests => _store;
+
+    /// <summary>The node's presignature ledger (tests check it refuses used ids).</summary>
+    internal SqlitePresignatureLedger LedgerForTests => _ledger;
+
     /// <summary>Envelopes dropped by this node's opener, by reason (forged, replayed, …).</summary>
     public IReadOnlyDictionary<DropReason, long> DropCounts => _router.Opener.DropCounts;
 
@@ -374,9 +380,20 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
             throw MpcRequestException.Invalid($"Signer {stranger} holds no share of wallet {request.WalletId}.");
         }
 
+        if (request.Kind == SessionRequest.PresignKind)
+        {
+            return wallet; // nothing is signed yet: the policy decides when a message comes
+        }
+
         if (await _options.SigningPolicy.CheckAsync(request, wallet, cancellationToken).ConfigureAwait(false) is { } refusal)
         {
             throw new MpcRequestException(MpcErrorCode.PolicyDenied, $"Node {NodeId} refuses to sign: {refusal}");
+        }
+
+        if (request.PresignatureId is { } presignatureId
+            && !await _store.HasPresignatureAsync(request.WalletId, Convert.FromHexString(presignatureId), cancellationToken).ConfigureAwait(false))
+        {
+            throw MpcRequestException.Invalid($"Node {NodeId} holds no presignature {presignatureId} of wallet {request.WalletId}.");
         }
 
         return wallet;
@@ -417,8 +434,18 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
 
     private async Task<SessionOutcome> RunSignAsync(SessionRequest request, WalletInfo wallet, SessionMessenger messenger, CancellationToken cancellationToken)
     {
+        if (request.PresignatureId is not null)
+        {
+            return await RunPresignedSignAsync(request, wallet, messenger, cancellationToken).ConfigureAwait(false);
+        }
+
         using var share = await _store.GetCommittedAsync(request.WalletId, cancellationToken).ConfigureAwait(false)
             ?? throw new MpcRequestException(MpcErrorCode.WalletNotFound, $"Node {NodeId} holds no share of wallet {request.WalletId}.");
+        if (request.Kind == SessionRequest.PresignKind)
+        {
+            return await RunCggmpPresignAsync(request, wallet, share, messenger, cancellationToken).ConfigureAwait(false);
+        }
+
         return request.KeyType == KeyTypes.Ed25519
             ? await RunFrostSignAsync(request, wallet, share, messenger, cancellationToken).ConfigureAwait(false)
             : await RunCggmpSignAsync(request, wallet, share, messenger, cancellationToken).ConfigureAwait(false);

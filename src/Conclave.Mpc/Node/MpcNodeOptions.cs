@@ -17,6 +17,12 @@ public sealed record MpcNodeOptions
     /// <summary>How long a finished, uncommitted keygen blocks another keygen of the same wallet (default 10 min).</summary>
     public TimeSpan PendingKeygenLifetime { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The most unused presignatures a node keeps per wallet (default 64): storing another deletes the
+    /// oldest, so presignatures a restarted coordinator no longer knows about do not pile up.
+    /// </summary>
+    public int MaxStoredPresignaturesPerWallet { get; init; } = 64;
+
     /// <summary>The node's sign policy (default: <see cref="ISigningPolicy.AllowAll"/>).</summary>
     public ISigningPolicy SigningPolicy { get; init; } = ISigningPolicy.AllowAll;
 

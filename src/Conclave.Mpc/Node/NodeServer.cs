@@ -79,7 +79,7 @@ public sealed class NodeServer : IAsyncDisposable
             node = new MpcNode(runtime.Keys.Identity, runtime.Membership, runtime.Store, host.Transport, options);
             handler.Node = node;
             var members = runtime.Membership.Members.Select(m => m.NodeId == node.NodeId ? (INodeControl)node : new GrpcNodeClient(host, m.NodeId));
-            var coordinator = new Coordinator(members);
+            var coordinator = new Coordinator(members, options: CoordinatorOptions.Default with { Metrics = metrics });
             var port = bridgePort ?? config.BridgePort;
             var bridge = port is { } p
                 ? await BridgeHost.StartAsync(coordinator, p, metrics, cancellationToken).ConfigureAwait(false)
@@ -123,6 +123,7 @@ public sealed class NodeServer : IAsyncDisposable
             await Bridge.DisposeAsync().ConfigureAwait(false);
         }
 
+        await Coordinator.DisposeAsync().ConfigureAwait(false);
         await Node.DisposeAsync().ConfigureAwait(false);
         await Host.DisposeAsync().ConfigureAwait(false);
         await _primes.DisposeAsync().ConfigureAwait(false);

@@ -23,6 +23,10 @@ public sealed class MpcMetrics
     private readonly Counter _sendFailures;
     private readonly Counter _inboxDrops;
     private readonly Counter _refusedClients;
+    private readonly Gauge _presignaturesPooled;
+    private readonly Counter _presignaturesUsed;
+    private readonly Counter _presignaturesRefilled;
+    private readonly Counter _presignatureFallbacks;
     private readonly List<(string Node, Func<long> SendFailures, Func<long> InboxDrops, Func<long> RefusedClients)> _transportSources = [];
     private readonly List<(string Node, Func<IReadOnlyDictionary<DropReason, long>> Counts)> _dropSources = [];
     private readonly Lock _lock = new();
@@ -42,6 +46,10 @@ public sealed class MpcMetrics
         _sendFailures = factory.CreateCounter("conclave_transport_send_failures_total", "Envelopes a node could not deliver to a peer (down, refused, timed out).", ["node"]);
         _inboxDrops = factory.CreateCounter("conclave_transport_inbox_drops_total", "Envelopes a node received but dropped because its inbox was full.", ["node"]);
         _refusedClients = factory.CreateCounter("conclave_transport_refused_clients_total", "TLS clients a node refused because their certificate is not pinned in the membership.", ["node"]);
+        _presignaturesPooled = factory.CreateGauge("conclave_presignatures_pooled", "CGGMP21 presignatures the coordinator holds ready (ids; the secrets are on the nodes).");
+        _presignaturesUsed = factory.CreateCounter("conclave_presignatures_used_total", "Signs that used a pooled presignature (one round).");
+        _presignaturesRefilled = factory.CreateCounter("conclave_presignatures_refilled_total", "Presignatures the coordinator had the nodes make ahead.");
+        _presignatureFallbacks = factory.CreateCounter("conclave_presignature_fallbacks_total", "Message signs that ran a fresh presignature because a pooled one was missing on a signer.");
         Registry.AddBeforeCollectCallback(CollectDrops);
     }
 
@@ -79,6 +87,14 @@ public sealed class MpcMetrics
         _aborted.WithLabels(node, protocol, kind, reason).Inc();
         _sessionSeconds.WithLabels(node, protocol, kind).Observe(elapsed.TotalSeconds);
     }
+
+    internal void PresignaturesPooled(int count) => _presignaturesPooled.Set(count);
+
+    internal void PresignatureUsed() => _presignaturesUsed.Inc();
+
+    internal void PresignatureRefilled() => _presignaturesRefilled.Inc();
+
+    internal void PresignatureFallback() => _presignatureFallbacks.Inc();
 
     internal void RoundWaited(string node, string protocol, int round, TimeSpan waited) =>
         _roundSeconds.WithLabels(node, protocol, round.ToString(System.Globalization.CultureInfo.InvariantCulture)).Observe(waited.TotalSeconds);

@@ -7,8 +7,7 @@ namespace Conclave.Mpc.Sessions;
 /// <summary>
 /// One signer's part in a CGGMP21 signing session over sealed envelopes, without a coordinator
 /// (docs/design/cggmp-sessions.md): a fresh presignature is made by the signers
-/// (<see cref="PresignParty"/>, messenger rounds 1–3, every message point to point, under the
-/// session id <see cref="CggmpSessionIds.Presign"/> derives from the messenger's), this signer
+/// (<see cref="CggmpPresignSession"/>, messenger rounds 1–3), this signer
 /// computes its partial signature through the <see cref="IPresignatureLedger"/>
 /// (<see cref="CggmpSigning.PartialSign(Presignature, ReadOnlySpan{byte}, IPresignatureLedger)"/>,
 /// which consumes the presignature) and sends it to every other signer in round 4, and every signer
@@ -20,9 +19,9 @@ namespace Conclave.Mpc.Sessions;
 /// </remarks>
 public sealed class CggmpSigningSession
 {
-    internal const int PresignRound1 = 1;
-    internal const int PresignRound2 = 2;
-    internal const int PresignRound3 = 3;
+    internal const int PresignRound1 = CggmpPresignSession.Round1;
+    internal const int PresignRound2 = CggmpPresignSession.Round2;
+    internal const int PresignRound3 = CggmpPresignSession.Round3;
     internal const int PartialSignatureRound = 4;
 
     private readonly SessionMessenger _messenger;
@@ -74,25 +73,8 @@ public sealed class CggmpSigningSession
     /// <exception cref="InvalidOperationException">The ledger refused the presignature (already used).</exception>
     public async Task<EcdsaSignature> RunAsync(CancellationToken cancellationToken = default)
     {
-        var session = CggmpSessionIds.Presign(_messenger.Session);
-        var self = _key.ParticipantIdOf(_messenger.NodeId);
         var others = _signers.Where(s => !string.Equals(s, _messenger.NodeId, StringComparison.Ordinal)).ToList();
-        var signerIds = _signers.Select(_key.ParticipantIdOf).ToList();
-
-        Presignature presignature;
-        using (var party = new PresignParty(session, _key.Share, _key.AuxInfo, signerIds))
-        {
-            await SendEachAsync(party.Round1(), PresignRound1, m => m.Recipient, CggmpPayload.Encode, cancellationToken).ConfigureAwait(false);
-            var round1 = await ReceiveAsync(PresignRound1, others, CggmpPayload.PresignRound1, (id, body) => CggmpPayload.DecodePresignRound1(body, session, id, self), cancellationToken).ConfigureAwait(false);
-
-            await SendEachAsync(party.Round2(round1), PresignRound2, m => m.Recipient, CggmpPayload.Encode, cancellationToken).ConfigureAwait(false);
-            var round2 = await ReceiveAsync(PresignRound2, others, CggmpPayload.PresignRound2, (id, body) => CggmpPayload.DecodePresignRound2(body, session, id, self), cancellationToken).ConfigureAwait(false);
-
-            await SendEachAsync(party.Round3(round2), PresignRound3, m => m.Recipient, CggmpPayload.Encode, cancellationToken).ConfigureAwait(false);
-            var round3 = await ReceiveAsync(PresignRound3, others, CggmpPayload.PresignRound3, (id, body) => CggmpPayload.DecodePresignRound3(body, session, id, self), cancellationToken).ConfigureAwait(false);
-            presignature = party.Finish(round3);
-        }
-
+        var presignature = await new CggmpPresignSession(_messenger, _key, _signers, _roundTimeout).RunAsync(cancellationToken).ConfigureAwait(false);
         using (presignature)
         {
             var publicData = presignature.PublicData;
@@ -107,14 +89,6 @@ public sealed class CggmpSigningSession
             }
 
             return signature;
-        }
-    }
-
-    private async Task SendEachAsync<T>(IReadOnlyList<T> messages, int round, Func<T, ParticipantId> recipientOf, Func<T, byte[]> encode, CancellationToken cancellationToken)
-    {
-        foreach (var message in messages)
-        {
-            await _messenger.SendAsync(_key.Participants[recipientOf(message).Value - 1], round, encode(message), cancellationToken).ConfigureAwait(false);
         }
     }
 

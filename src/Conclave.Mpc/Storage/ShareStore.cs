@@ -27,7 +27,7 @@ namespace Conclave.Mpc.Storage;
 /// Operations on one instance are serialized; open one instance per node database.
 /// </summary>
 [DebuggerDisplay("ShareStore({NodeId}, {DatabasePath})")]
-public sealed class ShareStore : IAsyncDisposable
+public sealed partial class ShareStore : IAsyncDisposable
 {
     /// <summary>Longest node or wallet id accepted, in characters.</summary>
     public const int MaxIdLength = 256;

@@ -101,6 +101,23 @@ public sealed class BridgeApiTests(BridgeFixture fixture) : IClassFixture<Bridge
     }
 
     [Fact]
+    public async Task Secp256k1_sign_of_a_raw_message_is_over_sha256_of_it_computed_by_the_nodes()
+    {
+        var publicKey = PublicKeyOf(fixture.Secp256k1Keygen.Body);
+        foreach (var hashField in new[] { string.Empty, ",\"hash\":\"sha256\"" })
+        {
+            var message = RandomNumberGenerator.GetBytes(77);
+            var (status, body) = await Server.PostAsync("/sign", $$"""{"walletID":"{{BridgeFixture.Secp256k1Wallet}}","message":"{{Convert.ToHexStringLower(message)}}"{{hashField}}}""");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(["walletID", "signature", "signers", "r", "s", "v"], body.AsObject().Select(p => p.Key));
+            var signature = Hex(body["signature"], 64);
+            var digest = SHA256.HashData(message);
+            Assert.True(IndependentVerifier.VerifyEcdsaSecp256k1(publicKey, digest, signature));
+            Assert.Equal(publicKey, EcdsaSecp256k1.Recover(digest, signature, body["v"]!.GetValue<int>()));
+        }
+    }
+
+    [Fact]
     public async Task Pubkey_answers_the_keygen_key()
     {
         foreach (var keygen in new[] { fixture.Ed25519Keygen.Body, fixture.Secp256k1Keygen.Body })
@@ -160,7 +177,11 @@ public sealed class BridgeApiTests(BridgeFixture fixture) : IClassFixture<Bridge
         { "/sign", """{"walletID":"sol-1","messageHash":"0000000000000000000000000000000000000000000000000000000000000000"}""" },
         { "/sign", """{"walletID":"eth-1","messageHash":"00"}""" },
         { "/sign", """{"walletID":"eth-1","messageHash":"000000000000000000000000000000000000000000000000000000000000000000"}""" },
-        { "/sign", """{"walletID":"eth-1","message":"0000000000000000000000000000000000000000000000000000000000000000"}""" },
+        { "/sign", """{"walletID":"eth-1","message":"00","hash":"keccak256"}""" },
+        { "/sign", """{"walletID":"eth-1","message":"00","hash":"md5"}""" },
+        { "/sign", """{"walletID":"eth-1","message":"00","hash":7}""" },
+        { "/sign", """{"walletID":"eth-1","messageHash":"0000000000000000000000000000000000000000000000000000000000000000","hash":"sha256"}""" },
+        { "/sign", """{"walletID":"sol-1","message":"00","hash":"sha256"}""" },
         { "/sign", """{"walletID":"sol-1","message":"00","signers":["node1","node9"]}""" },
         { "/sign", """{"walletID":"sol-1","message":"00","signers":["node1"]}""" },
         { "/sign", """{"walletID":"sol-1","message":"00","signers":["node1","node1"]}""" },

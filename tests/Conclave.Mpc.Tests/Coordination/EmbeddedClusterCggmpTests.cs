@@ -30,7 +30,8 @@ public sealed class EmbeddedClusterCggmpTests
         {
             await SignAndCheck(cluster.Coordinator, wallet, ["node2", "node3"]);
             await SignAndCheck(cluster.Coordinator, wallet, ["node1", "node2", "node3"]);
-            await Assert.ThrowsAsync<MpcRequestException>(() => cluster.Coordinator.SignAsync("eth-1", "00", null, null, Ct));
+            var bothKinds = await Assert.ThrowsAsync<MpcRequestException>(() => cluster.Coordinator.SignAsync("eth-1", "00", new string('0', 64), null, Ct));
+            Assert.Equal(MpcErrorCode.InvalidRequest, bothKinds.Code);
             var shortHash = await Assert.ThrowsAsync<MpcRequestException>(() => cluster.Coordinator.SignAsync("eth-1", null, "00", null, Ct));
             Assert.Equal(MpcErrorCode.InvalidRequest, shortHash.Code);
         }

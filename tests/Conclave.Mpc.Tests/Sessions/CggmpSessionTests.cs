@@ -166,6 +166,73 @@ public sealed class CggmpSessionTests(CggmpSessionTests.SharedKey shared) : ICla
     }
 
     [Fact]
+    public async Task A_stored_presignature_signs_in_one_round_once_and_survives_its_storage_encoding()
+    {
+        string[] signers = ["node-a", "node-c"];
+        var presignatures = await PresignAsync(signers);
+        var ledgers = signers.ToDictionary(s => s, _ => new RecordingLedger(), StringComparer.Ordinal);
+        var digest = SHA256.HashData("pay 1 ETH"u8);
+        var participants = shared.Keys["node-a"].Participants;
+        await using var nodes = new SessionTestNodes();
+        var outcome = await nodes.RunOnAsync(signers, SessionId.Random(), m =>
+        {
+            var encoded = presignatures[m.NodeId].Serialize(); // as a node stores it, then back
+            var restored = Presignature.Parse(encoded);
+            CryptographicOperations.ZeroMemory(encoded);
+            return new CggmpPresignedSigningSession(m, participants, signers, restored, digest, ledgers[m.NodeId], RoundTimeout).RunAsync(TestContext.Current.CancellationToken);
+        });
+        var signatures = await Task.WhenAll(outcome.Values);
+        var publicKey = shared.Keys["node-a"].SerializePublicKey();
+        Assert.All(signatures, s => Assert.Equal(signatures[0].ToCompact(), s.ToCompact()));
+        Assert.True(IndependentVerifier.VerifyEcdsaSecp256k1(publicKey, digest, signatures[0].ToCompact()));
+        Assert.Equal(ledgers["node-a"].Used.Keys, ledgers["node-c"].Used.Keys);
+        Assert.Single(ledgers["node-a"].Used);
+
+        // The same id again (a restored copy): the ledger refuses before anything is computed.
+        Assert.False(ledgers["node-a"].TryMarkUsed(presignatures["node-a"].PublicData.Id));
+        Assert.All(presignatures.Values, p => p.Dispose());
+    }
+
+    [Fact]
+    public async Task A_presignature_is_refused_for_any_other_signer_set()
+    {
+        string[] signers = ["node-a", "node-b"];
+        var presignatures = await PresignAsync(signers);
+        await using var nodes = new SessionTestNodes();
+        using var m = nodes.Routers["node-a"].OpenSession(SessionId.Random());
+        var participants = shared.Keys["node-a"].Participants;
+        Assert.Throws<ArgumentException>(() => new CggmpPresignedSigningSession(m, participants, ["node-a", "node-c"], presignatures["node-a"], new byte[32], new RecordingLedger(), RoundTimeout));
+        Assert.Throws<ArgumentException>(() => new CggmpPresignedSigningSession(m, participants, ["node-a", "node-b", "node-c"], presignatures["node-a"], new byte[32], new RecordingLedger(), RoundTimeout));
+        Assert.Throws<ArgumentException>(() => new CggmpPresignedSigningSession(m, participants, signers, presignatures["node-b"], new byte[32], new RecordingLedger(), RoundTimeout));
+        Assert.All(presignatures.Values, p => p.Dispose());
+    }
+
+    [Fact]
+    public async Task A_tampered_partial_signature_in_the_one_round_path_names_exactly_its_sender()
+    {
+        string[] signers = ["node-a", "node-b", "node-c"];
+        var presignatures = await PresignAsync(signers);
+        await using var nodes = new SessionTestNodes();
+        var session = SessionId.Random();
+        nodes.Network.Interceptor = Resealing(nodes, session, "node-b", "node-a", CggmpPresignedSigningSession.PartialSignatureRound, payload =>
+        {
+            payload[^1] ^= 0x01; // σ_b + 1: still a canonical scalar, but wrong
+            return payload;
+        });
+
+        var participants = shared.Keys["node-a"].Participants;
+        var digest = SHA256.HashData("tampered"u8);
+        var outcome = await nodes.RunOnAsync(signers, session, m =>
+            new CggmpPresignedSigningSession(m, participants, signers, presignatures[m.NodeId], digest, new RecordingLedger(), RoundTimeout).RunAsync(TestContext.Current.CancellationToken));
+
+        var abort = await Assert.ThrowsAsync<ProtocolAbortException>(() => outcome["node-a"]);
+        Assert.Equal(AbortReason.InvalidPartialSignature, abort.Reason);
+        Assert.Equal([shared.Keys["node-a"].ParticipantIdOf("node-b")], abort.Culprits);
+        Assert.True(outcome["node-c"].IsCompletedSuccessfully); // untampered copies combine
+        Assert.All(presignatures.Values, p => Assert.True(p.IsConsumed));
+    }
+
+    [Fact]
     public void FromStored_refuses_a_participant_list_that_does_not_fit_the_share()
     {
         var key = shared.Keys["node-a"];
@@ -174,6 +241,21 @@ public sealed class CggmpSessionTests(CggmpSessionTests.SharedKey shared) : ICla
         Assert.Throws<ArgumentException>(() => CggmpKeygenResult.FromStored(key.Share, shared.Keys["node-b"].AuxInfo, ["node-a", "node-b", "node-c"]));
         var rebuilt = CggmpKeygenResult.FromStored(key.Share, key.AuxInfo, ["node-a", "node-b", "node-c"]); // shares the objects: not disposed here
         Assert.Equal(key.SerializePublicKey(), rebuilt.SerializePublicKey());
+    }
+
+    private async Task<Dictionary<string, Presignature>> PresignAsync(string[] signers)
+    {
+        await using var nodes = new SessionTestNodes();
+        var outcome = await nodes.RunOnAsync(signers, SessionId.Random(), m =>
+            new CggmpPresignSession(m, shared.Keys[m.NodeId], signers, RoundTimeout).RunAsync(TestContext.Current.CancellationToken));
+        var result = new Dictionary<string, Presignature>(StringComparer.Ordinal);
+        foreach (var (node, task) in outcome)
+        {
+            result[node] = await task;
+        }
+
+        Assert.Single(result.Values.Select(p => Convert.ToHexString(p.PublicData.Id)).Distinct());
+        return result;
     }
 
     private async Task<EcdsaSignature[]> SignAsync(string[] signers, byte[] hash, Dictionary<string, RecordingLedger>? ledgers = null)

@@ -35,6 +35,12 @@ internal static class NodeDatabase
         CREATE TABLE IF NOT EXISTS used_presignatures (
             id BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 32)
         ) STRICT, WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS presignatures (
+            wallet_id        TEXT NOT NULL,
+            id               BLOB NOT NULL CHECK (length(id) = 32),
+            sealed_presignature BLOB NOT NULL,
+            PRIMARY KEY (wallet_id, id)
+        ) STRICT;
         CREATE TABLE IF NOT EXISTS membership (
             singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
             serial    INTEGER NOT NULL CHECK (serial >= 0)
