@@ -68,13 +68,17 @@ public sealed class HttpThresholdBridge : IThresholdBridge, IDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<byte[]> SignAsync(Uri bridge, string walletId, string keyType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    public async ValueTask<byte[]> SignAsync(Uri bridge, string walletId, string keyType, ReadOnlyMemory<byte> payload, bool payloadIsHash, CancellationToken cancellationToken = default)
     {
         var request = new JsonObject
         {
             ["walletID"] = walletId,
-            [keyType == "secp256k1" ? "messageHash" : "message"] = Convert.ToHexStringLower(payload.Span),
+            [payloadIsHash ? "messageHash" : "message"] = Convert.ToHexStringLower(payload.Span),
         };
+        if (!payloadIsHash && keyType == "secp256k1")
+        {
+            request["hash"] = "sha256";
+        }
         var body = await SendAsync(bridge, "sign", request, SignTimeout, cancellationToken).ConfigureAwait(false);
         if (StringMember(body, "walletID") != walletId)
         {

@@ -15,8 +15,12 @@ public interface IThresholdBridge
     ValueTask<byte[]> KeygenAsync(Uri bridge, string walletId, string keyType, int threshold, int totalParties, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// <c>POST /sign</c>: <paramref name="payload"/> is the 32-byte message hash for secp256k1 wallets
-    /// and the message itself for ed25519 wallets; answers the signature (hex decoded).
+    /// <c>POST /sign</c>; answers the signature (hex decoded). With <paramref name="payloadIsHash"/>,
+    /// <paramref name="payload"/> is a 32-byte hash for a secp256k1 wallet (<c>messageHash</c>: the
+    /// nodes make a fresh presignature for it). Otherwise it is the message itself: ed25519 signs it,
+    /// and for secp256k1 every node hashes it with SHA-256 (<c>message</c> with <c>"hash":"sha256"</c>),
+    /// which lets the cluster use a pooled presignature (CVE-2025-66017: a pooled presignature never
+    /// meets a hash the caller chose).
     /// </summary>
-    ValueTask<byte[]> SignAsync(Uri bridge, string walletId, string keyType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default);
+    ValueTask<byte[]> SignAsync(Uri bridge, string walletId, string keyType, ReadOnlyMemory<byte> payload, bool payloadIsHash, CancellationToken cancellationToken = default);
 }

@@ -111,14 +111,15 @@ public sealed partial class KmsService
         var spki = version.PublicKey ?? throw new KmsException(KmsErrorType.KmsInternal, $"The public key of {key.Arn} is missing.");
         var keyType = ThresholdKeys.KeyType(key.KeySpec)!;
 
-        // secp256k1: the cluster signs a 32-byte hash (SHA-256 of a RAW message, computed here);
-        // ed25519: the cluster signs the message itself.
+        // ed25519 and a RAW secp256k1 message: the cluster gets the message (for secp256k1 each node
+        // hashes it with SHA-256 itself, so a pooled presignature can serve it); a DIGEST goes as
+        // the 32-byte hash, which the nodes sign with a fresh presignature.
         var isEcdsa = info.Scheme == SignatureScheme.Ecdsa;
-        var payload = isEcdsa && messageType == MessageTypes.Raw ? SHA256.HashData(message) : message;
+        var payloadIsHash = isEcdsa && messageType == MessageTypes.Digest;
         byte[] returned;
         try
         {
-            returned = await _bridge.SignAsync(BridgeUri(store), ThresholdKeys.WalletId(key.Tenant, key.KeyId), keyType, payload, cancellationToken).ConfigureAwait(false);
+            returned = await _bridge.SignAsync(BridgeUri(store), ThresholdKeys.WalletId(key.Tenant, key.KeyId), keyType, message, payloadIsHash, cancellationToken).ConfigureAwait(false);
         }
         catch (ThresholdBridgeException e)
         {
@@ -127,7 +128,7 @@ public sealed partial class KmsService
 
         var signature = isEcdsa ? ThresholdKeys.Secp256k1Der(returned) : returned.Length == 64 ? returned : null;
         using var handle = AsymmetricKeyHandle.FromPublicKey(key.KeySpec, spki);
-        if (signature is null || !handle.Verify(algorithm, payload, isEcdsa ? MessageTypes.Digest : MessageTypes.Raw, signature))
+        if (signature is null || !handle.Verify(algorithm, message, messageType, signature))
         {
             throw new KmsException(KmsErrorType.KmsInternal, $"The MPC cluster of custom key store {store.CustomKeyStoreId} returned a signature that does not verify under {key.Arn}.");
         }

@@ -26,7 +26,14 @@ public sealed class KmsServiceThresholdTests
 
         var good = await kms.Service.SignAsync(KmsServiceHarness.Alice, new SignRequest { KeyId = keyId, Message = message, SigningAlgorithm = "ECDSA_SHA_256" }, Ct);
         Assert.True(secp.VerifyData(message, good.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
-        Assert.Equal(SHA256.HashData(message), bridge.LastPayload); // RAW: the server hashes, the cluster signs the hash
+        Assert.Equal(message, bridge.LastPayload); // RAW: the nodes hash the message themselves (pooled presignatures)
+        Assert.False(bridge.LastPayloadIsHash);
+
+        var digest = SHA256.HashData(message);
+        var byDigest = await kms.Service.SignAsync(KmsServiceHarness.Alice, new SignRequest { KeyId = keyId, Message = digest, MessageType = "DIGEST", SigningAlgorithm = "ECDSA_SHA_256" }, Ct);
+        Assert.True(secp.VerifyHash(digest, byDigest.Signature, DSASignatureFormat.Rfc3279DerSequence));
+        Assert.Equal(digest, bridge.LastPayload); // DIGEST: the 32-byte hash as messageHash (a fresh presignature)
+        Assert.True(bridge.LastPayloadIsHash);
 
         bridge.Tamper = true;
         var bad = await Assert.ThrowsAsync<KmsException>(async () => await kms.Service.SignAsync(KmsServiceHarness.Alice, new SignRequest { KeyId = keyId, Message = message, SigningAlgorithm = "ECDSA_SHA_256" }, Ct));
@@ -148,10 +155,14 @@ public sealed class KmsServiceThresholdTests
                 : ValueTask.FromResult(PublicKey);
         }
 
-        public ValueTask<byte[]> SignAsync(Uri bridge, string walletId, string keyType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+        public bool LastPayloadIsHash { get; private set; }
+
+        public ValueTask<byte[]> SignAsync(Uri bridge, string walletId, string keyType, ReadOnlyMemory<byte> payload, bool payloadIsHash, CancellationToken cancellationToken = default)
         {
             LastPayload = payload.ToArray();
-            var signature = SignWith!.SignHash(payload.Span, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            LastPayloadIsHash = payloadIsHash;
+            var hash = payloadIsHash ? payload.ToArray() : SHA256.HashData(payload.Span);
+            var signature = SignWith!.SignHash(hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
             if (Tamper)
             {
                 signature[40] ^= 1;
