@@ -1,6 +1,5 @@
 using System.Text;
 using Conclave.Kms.Envelope;
-using Conclave.Kms.RootKeys;
 using Conclave.Kms.Service;
 using Conclave.Kms.Storage;
 using Conclave.Kms.Storage.Postgres;

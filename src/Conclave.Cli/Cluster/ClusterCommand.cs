@@ -4,10 +4,12 @@ using Conclave.Mpc.Node;
 namespace Conclave.Cli.Cluster;
 
 /// <summary>
-/// <c>conclave cluster init --nodes &lt;n&gt; --dir &lt;dir&gt; [--base-port 7100]</c>: writes a ready
-/// local configuration for n nodes (2 to 16) on loopback ports: an operator key, one data directory
-/// and config per node, and the operator-signed membership file. Exit codes: 0 written, 1 failed
-/// (directory not empty, I/O), 2 usage (including n outside 2..16).
+/// <c>conclave cluster init --nodes &lt;n&gt; --dir &lt;dir&gt; [--base-port 7100] [--root-key software|pkcs11]</c>:
+/// writes a ready local configuration for n nodes (2 to 16) on loopback ports: an operator key, one
+/// data directory and config per node, and the operator-signed membership file. With
+/// <c>--root-key pkcs11</c> every node's identity is sealed under the HSM key named by the
+/// <c>HSM_*</c> variables and the configs say <c>"rootKeyProvider": "pkcs11"</c>. Exit codes: 0
+/// written, 1 failed (directory not empty, HSM setting or login, I/O), 2 usage (including n outside 2..16).
 /// </summary>
 internal static class ClusterCommand
 {
@@ -36,18 +38,23 @@ internal static class ClusterCommand
         init.Options.Add(nodes);
         init.Options.Add(dir);
         init.Options.Add(basePort);
-        init.SetAction((parse, cancellationToken) => InitAsync(parse.GetValue(nodes), parse.GetRequiredValue(dir), parse.GetValue(basePort), Console.Out, Console.Error, cancellationToken));
+        var rootKey = Node.NodeCommand.RootKeyOption();
+        init.Options.Add(rootKey);
+        init.SetAction((parse, cancellationToken) => InitAsync(parse.GetValue(nodes), parse.GetRequiredValue(dir), parse.GetValue(basePort), parse.GetRequiredValue(rootKey), Console.Out, Console.Error, environment: null, cancellationToken));
         var command = new Command("cluster", "Set up a cluster of MPC nodes.");
         command.Subcommands.Add(init);
         return command;
     }
 
-    internal static async Task<int> InitAsync(int nodes, string directory, int basePort, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    internal static Task<int> InitAsync(int nodes, string directory, int basePort, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
+        InitAsync(nodes, directory, basePort, NodeConfig.SoftwareRootKeyProvider, stdout, stderr, environment: null, cancellationToken);
+
+    internal static async Task<int> InitAsync(int nodes, string directory, int basePort, string rootKeyProvider, TextWriter stdout, TextWriter stderr, Func<string, string?>? environment, CancellationToken cancellationToken = default)
     {
         LocalCluster cluster;
         try
         {
-            cluster = await LocalClusterSetup.CreateAsync(directory, nodes, basePort, cancellationToken: cancellationToken).ConfigureAwait(false);
+            cluster = await LocalClusterSetup.CreateAsync(directory, nodes, basePort, rootKeyProvider: rootKeyProvider, environment: environment, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (CliFailure.IsExpected(e))
         {
@@ -59,6 +66,7 @@ internal static class ClusterCommand
         await stdout.WriteLineAsync($"  operator key     {cluster.OperatorKeyPath}  (0600; in production keep the operator key offline)").ConfigureAwait(false);
         await stdout.WriteLineAsync($"  operator public  {cluster.OperatorPublicKeyHex}").ConfigureAwait(false);
         await stdout.WriteLineAsync($"  membership       {cluster.MembershipPath}  (signed, serial 1)").ConfigureAwait(false);
+        await stdout.WriteLineAsync($"  root key         {(rootKeyProvider == NodeConfig.Pkcs11RootKeyProvider ? "pkcs11 (HSM_* variables; set them for `conclave node run` too)" : "software (root.key per node; development only)")}").ConfigureAwait(false);
         foreach (var node in cluster.Nodes)
         {
             await stdout.WriteLineAsync($"  {node.NodeId,-6} {node.Address,-16} data {node.DataDirectory}  config {node.ConfigPath}").ConfigureAwait(false);

@@ -5,10 +5,12 @@ using Conclave.Mpc.Node;
 namespace Conclave.Cli.Node;
 
 /// <summary>
-/// <c>conclave node init --id &lt;id&gt; --data-dir &lt;dir&gt;</c>: creates a node's long-term
-/// Ed25519 identity key, X25519 key and TLS certificate in its data directory (private keys sealed
-/// under the software root key, see docs/design/node-setup.md) and prints its public identity as
-/// one JSON object. Exit codes: 0 created, 1 failed (already initialized, invalid id, I/O), 2 usage.
+/// <c>conclave node init --id &lt;id&gt; --data-dir &lt;dir&gt; [--root-key software|pkcs11]</c>: creates a
+/// node's long-term Ed25519 identity key, X25519 key and TLS certificate in its data directory
+/// (private keys sealed under the root key: the software <c>root.key</c> by default, or the HSM key
+/// named by <c>HSM_LIB_PATH</c>, <c>HSM_PIN</c>, <c>HSM_SLOT</c>, <c>HSM_KEY_LABEL</c>; see
+/// docs/design/node-setup.md) and prints its public identity as one JSON object. Exit codes: 0
+/// created, 1 failed (already initialized, invalid id, HSM setting or login, I/O), 2 usage.
 /// </summary>
 internal static class NodeCommand
 {
@@ -16,10 +18,12 @@ internal static class NodeCommand
     {
         var id = new Option<string>("--id") { Description = "The node id: 1 to 32 characters of [a-z0-9-].", Required = true };
         var dataDir = new Option<string>("--data-dir") { Description = "The node's data directory (created 0700 if missing).", Required = true };
+        var rootKey = RootKeyOption();
         var init = new Command("init", "Create the node's identity keys and TLS certificate in its data directory and print its public identity as JSON.");
         init.Options.Add(id);
         init.Options.Add(dataDir);
-        init.SetAction((parse, cancellationToken) => InitAsync(parse.GetRequiredValue(id), parse.GetRequiredValue(dataDir), Console.Out, Console.Error, cancellationToken));
+        init.Options.Add(rootKey);
+        init.SetAction((parse, cancellationToken) => InitAsync(parse.GetRequiredValue(id), parse.GetRequiredValue(dataDir), parse.GetRequiredValue(rootKey), Console.Out, Console.Error, environment: null, cancellationToken));
         var config = new Option<string>("--config") { Description = "The node's config file (see `conclave cluster init`).", Required = true };
         var bridgePort = new Option<int?>("--bridge-port") { Description = "Also act as coordinator and serve the bridge API on 127.0.0.1 at this port (default: the config's bridgePort, else none)." };
         bridgePort.Validators.Add(result =>
@@ -85,12 +89,38 @@ internal static class NodeCommand
         return 0;
     }
 
-    internal static async Task<int> InitAsync(string id, string dataDirectory, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// <c>--root-key software|pkcs11</c>: the provider whose root key seals the node's identity (and,
+    /// once the node runs, its share store's data key); the node's config must name the same one.
+    /// </summary>
+    internal static Option<string> RootKeyOption()
+    {
+        var rootKey = new Option<string>("--root-key")
+        {
+            Description = "Root-key provider: software (root.key in the data directory; development) or pkcs11 (an HSM set up by HSM_LIB_PATH, HSM_PIN, HSM_SLOT, HSM_KEY_LABEL).",
+            DefaultValueFactory = _ => NodeConfig.SoftwareRootKeyProvider,
+        };
+        rootKey.AcceptOnlyFromAmong(NodeConfig.SoftwareRootKeyProvider, NodeConfig.Pkcs11RootKeyProvider);
+        return rootKey;
+    }
+
+    internal static Task<int> InitAsync(string id, string dataDirectory, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
+        InitAsync(id, dataDirectory, NodeConfig.SoftwareRootKeyProvider, stdout, stderr, environment: null, cancellationToken);
+
+    internal static async Task<int> InitAsync(string id, string dataDirectory, string rootKeyProvider, TextWriter stdout, TextWriter stderr, Func<string, string?>? environment, CancellationToken cancellationToken = default)
     {
         NodeKeys keys;
         try
         {
-            keys = await NodeKeyStore.CreateAsync(dataDirectory, id, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (rootKeyProvider == NodeConfig.SoftwareRootKeyProvider)
+            {
+                keys = await NodeKeyStore.CreateAsync(dataDirectory, id, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                using var rootKey = await NodeRootKey.OpenAsync(rootKeyProvider, dataDirectory, create: true, environment, cancellationToken).ConfigureAwait(false);
+                keys = await NodeKeyStore.CreateAsync(dataDirectory, id, rootKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (CliFailure.IsExpected(e))
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using Conclave.Kms.RootKeys;
 using Conclave.Kms.Tenants;
 using Conclave.Mpc.Storage;
 

@@ -42,10 +42,33 @@ public static class LocalClusterSetup
     public const string MembershipFileName = "membership.bin";
 
     /// <summary>Creates the cluster in <paramref name="directory"/>, which must be missing or empty.</summary>
+    /// <param name="directory">The cluster directory.</param>
+    /// <param name="nodes">How many nodes (2 to 16).</param>
+    /// <param name="basePort">Node K listens on 127.0.0.1:(basePort + K).</param>
+    /// <param name="timeProvider">The clock for the TLS certificates.</param>
+    /// <param name="rootKeyProvider">
+    /// <c>software</c> (the default: a <c>root.key</c> per node) or <c>pkcs11</c>: every node's identity
+    /// is sealed under the HSM key named by the <c>HSM_*</c> variables (one key shared by the nodes of
+    /// this local cluster), and the configs say <c>"rootKeyProvider": "pkcs11"</c>.
+    /// </param>
+    /// <param name="environment">Reads the <c>HSM_*</c> variables; the process environment if null.</param>
+    /// <param name="cancellationToken">Cancels the setup.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="nodes"/> is not 2..16 or <paramref name="basePort"/> does not leave room for them.</exception>
-    /// <exception cref="InvalidOperationException"><paramref name="directory"/> is not empty.</exception>
-    public static async Task<LocalCluster> CreateAsync(string directory, int nodes, int basePort = DefaultBasePort, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidOperationException"><paramref name="directory"/> is not empty, or the root-key provider is unknown or cannot be opened.</exception>
+    public static async Task<LocalCluster> CreateAsync(
+        string directory,
+        int nodes,
+        int basePort = DefaultBasePort,
+        TimeProvider? timeProvider = null,
+        string rootKeyProvider = NodeConfig.SoftwareRootKeyProvider,
+        Func<string, string?>? environment = null,
+        CancellationToken cancellationToken = default)
     {
+        if (!NodeConfig.IsKnownRootKeyProvider(rootKeyProvider))
+        {
+            throw new InvalidOperationException($"Unknown root-key provider '{rootKeyProvider}': use \"{NodeConfig.SoftwareRootKeyProvider}\" or \"{NodeConfig.Pkcs11RootKeyProvider}\".");
+        }
+
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, MinNodes);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(nodes, MaxNodes);
@@ -65,7 +88,7 @@ public static class LocalClusterSetup
         NodeFiles.EnsureOwnerOnlyDirectory(root);
         try
         {
-            return await CreateCoreAsync(root, nodes, basePort, timeProvider, cancellationToken).ConfigureAwait(false);
+            return await CreateCoreAsync(root, nodes, basePort, timeProvider, rootKeyProvider, environment, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -125,8 +148,12 @@ public static class LocalClusterSetup
         }
     }
 
-    private static async Task<LocalCluster> CreateCoreAsync(string root, int nodes, int basePort, TimeProvider? timeProvider, CancellationToken cancellationToken)
+    private static async Task<LocalCluster> CreateCoreAsync(string root, int nodes, int basePort, TimeProvider? timeProvider, string rootKeyProvider, Func<string, string?>? environment, CancellationToken cancellationToken)
     {
+        // One HSM session set for all nodes (opened before anything is written, so a bad HSM_* setting fails fast).
+        using var hsm = rootKeyProvider == NodeConfig.Pkcs11RootKeyProvider
+            ? await NodeRootKey.OpenAsync(rootKeyProvider, root, create: true, environment, cancellationToken).ConfigureAwait(false)
+            : null;
         var operatorKeyPath = Path.Combine(root, OperatorKeyFileName);
         using var operatorKey = Key.Create(SignatureAlgorithm.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
         var seed = GC.AllocateArray<byte>(32, pinned: true);
@@ -152,7 +179,9 @@ public static class LocalClusterSetup
             var nodeId = string.Create(CultureInfo.InvariantCulture, $"node{k}");
             var address = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{basePort + k}");
             var dataDirectory = Path.Combine(root, nodeId);
-            using (var keys = await NodeKeyStore.CreateAsync(dataDirectory, nodeId, timeProvider, cancellationToken).ConfigureAwait(false))
+            using (var keys = hsm is null
+                ? await NodeKeyStore.CreateAsync(dataDirectory, nodeId, timeProvider, cancellationToken).ConfigureAwait(false)
+                : await NodeKeyStore.CreateAsync(dataDirectory, nodeId, hsm, timeProvider, cancellationToken).ConfigureAwait(false))
             {
                 members.Add(new ClusterMember(keys.PublicIdentity, address, keys.TlsCertificateSha256));
             }
@@ -170,7 +199,7 @@ public static class LocalClusterSetup
                 NodeId = node.NodeId,
                 DataDirectory = node.NodeId,
                 ListenAddress = node.Address,
-                RootKeyProvider = NodeConfig.SoftwareRootKeyProvider,
+                RootKeyProvider = rootKeyProvider,
                 MembershipFile = MembershipFileName,
                 OperatorPublicKey = operatorPublicKeyHex,
             };

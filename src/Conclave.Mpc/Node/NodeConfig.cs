@@ -14,8 +14,14 @@ namespace Conclave.Mpc.Node;
 /// </summary>
 public sealed record NodeConfig
 {
-    /// <summary>The only root-key provider this build offers.</summary>
+    /// <summary>The software root-key provider: <c>root.key</c> in the data directory (development).</summary>
     public const string SoftwareRootKeyProvider = "software";
+
+    /// <summary>
+    /// The PKCS#11 (HSM) root-key provider, configured from the environment variables
+    /// <c>HSM_LIB_PATH</c>, <c>HSM_PIN</c>, <c>HSM_SLOT</c> and <c>HSM_KEY_LABEL</c> (see <see cref="NodeRootKey"/>).
+    /// </summary>
+    public const string Pkcs11RootKeyProvider = "pkcs11";
 
     /// <summary>The node id, <c>[a-z0-9-]{1,32}</c>; must match the identity in the data directory.</summary>
     public required string NodeId { get; init; }
@@ -26,7 +32,10 @@ public sealed record NodeConfig
     /// <summary>Where the node listens for its peers, <c>host:port</c>.</summary>
     public required string ListenAddress { get; init; }
 
-    /// <summary>The root-key provider: <c>software</c> (root.key in the data directory).</summary>
+    /// <summary>
+    /// The root-key provider: <c>software</c> (root.key in the data directory, the default) or
+    /// <c>pkcs11</c> (an HSM, set up by the <c>HSM_*</c> environment variables).
+    /// </summary>
     public string RootKeyProvider { get; init; } = SoftwareRootKeyProvider;
 
     /// <summary>The operator-signed membership file.</summary>
@@ -65,9 +74,9 @@ public sealed record NodeConfig
             throw Invalid("listenAddress", "must be a loopback address (127.0.0.1, [::1] or localhost) in a local cluster");
         }
 
-        if (!string.Equals(RootKeyProvider, SoftwareRootKeyProvider, StringComparison.Ordinal))
+        if (!IsKnownRootKeyProvider(RootKeyProvider))
         {
-            throw Invalid("rootKeyProvider", $"must be \"{SoftwareRootKeyProvider}\" (the only provider in this build)");
+            throw Invalid("rootKeyProvider", $"must be \"{SoftwareRootKeyProvider}\" or \"{Pkcs11RootKeyProvider}\"");
         }
 
         if (string.IsNullOrWhiteSpace(MembershipFile))
@@ -92,6 +101,10 @@ public sealed record NodeConfig
         TryParseOperatorPublicKey(OperatorPublicKey, out var key)
             ? key
             : throw Invalid("operatorPublicKey", "must be a 32-byte Ed25519 public key in hex (64 characters) or base64");
+
+    /// <summary>Whether <paramref name="name"/> is <c>software</c> or <c>pkcs11</c> (exactly, lowercase).</summary>
+    public static bool IsKnownRootKeyProvider(string? name) =>
+        string.Equals(name, SoftwareRootKeyProvider, StringComparison.Ordinal) || string.Equals(name, Pkcs11RootKeyProvider, StringComparison.Ordinal);
 
     /// <summary>Whether the host of <paramref name="address"/> (<c>host:port</c>) is a loopback address.</summary>
     public static bool IsLoopback(string address)

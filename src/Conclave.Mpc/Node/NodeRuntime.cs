@@ -35,19 +35,30 @@ public sealed class NodeRuntime : IAsyncDisposable
     public ShareStore Store { get; }
 
     /// <summary>Opens everything <paramref name="config"/> names (paths must be resolved, as <see cref="NodeConfig.LoadAsync"/> does).</summary>
-    /// <exception cref="InvalidOperationException">The membership does not list this node with these keys, or is older than one accepted before, or the root key provider is unknown.</exception>
+    /// <exception cref="InvalidOperationException">The membership does not list this node with these keys, or is older than one accepted before, or the root key provider cannot be opened.</exception>
     /// <exception cref="MembershipException">The membership file is malformed or not signed by the operator key.</exception>
-    public static async Task<NodeRuntime> OpenAsync(NodeConfig config, CancellationToken cancellationToken = default)
+    public static Task<NodeRuntime> OpenAsync(NodeConfig config, CancellationToken cancellationToken = default) =>
+        OpenAsync(config, environment: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="OpenAsync(NodeConfig, CancellationToken)"/>, reading the <c>HSM_*</c> variables of
+    /// the <c>pkcs11</c> root-key provider through <paramref name="environment"/> (the process
+    /// environment if null). The provider is open only while the identity and the share store's data
+    /// key are unwrapped, and closed before this returns.
+    /// </summary>
+    public static async Task<NodeRuntime> OpenAsync(NodeConfig config, Func<string, string?>? environment, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
-        if (config.RootKeyProvider != NodeConfig.SoftwareRootKeyProvider)
+        var membership = ClusterMembership.Parse(await File.ReadAllBytesAsync(config.MembershipFile, cancellationToken).ConfigureAwait(false), config.GetOperatorPublicKey());
+        if (!NodeKeyStore.IsInitialized(config.DataDirectory))
         {
-            throw new InvalidOperationException($"Root key provider '{config.RootKeyProvider}' is not available in this build; use '{NodeConfig.SoftwareRootKeyProvider}'.");
+            // Checked before the root key is opened (which might create a software key file).
+            throw new InvalidOperationException($"'{config.DataDirectory}' holds no node identity ({NodeKeyStore.IdentityFileName} is missing); run `conclave node init` first.");
         }
 
-        var membership = ClusterMembership.Parse(await File.ReadAllBytesAsync(config.MembershipFile, cancellationToken).ConfigureAwait(false), config.GetOperatorPublicKey());
-        var keys = await NodeKeyStore.OpenAsync(config.DataDirectory, cancellationToken).ConfigureAwait(false);
+        using var rootKey = await NodeRootKey.OpenAsync(config.RootKeyProvider, config.DataDirectory, create: false, environment, cancellationToken).ConfigureAwait(false);
+        var keys = await NodeKeyStore.OpenAsync(config.DataDirectory, rootKey, cancellationToken).ConfigureAwait(false);
         ShareStore? store = null;
         try
         {
@@ -56,10 +67,7 @@ public sealed class NodeRuntime : IAsyncDisposable
                 throw new InvalidOperationException($"The membership does not list node {config.NodeId} with the keys in '{config.DataDirectory}'.");
             }
 
-            using (var rootKey = await SoftwareRootKeyProvider.OpenOrCreateAsync(Path.Combine(config.DataDirectory, NodeKeyStore.RootKeyFileName), cancellationToken).ConfigureAwait(false))
-            {
-                store = await ShareStore.OpenAsync(Path.Combine(config.DataDirectory, ShareStoreFileName), config.NodeId, rootKey, cancellationToken).ConfigureAwait(false);
-            }
+            store = await ShareStore.OpenAsync(Path.Combine(config.DataDirectory, ShareStoreFileName), config.NodeId, rootKey, cancellationToken).ConfigureAwait(false);
 
             if (!await store.AcceptMembershipSerialAsync(membership.Serial, cancellationToken).ConfigureAwait(false))
             {

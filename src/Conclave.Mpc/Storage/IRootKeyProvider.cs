@@ -6,7 +6,8 @@ namespace Conclave.Mpc.Storage;
 /// The node's root of trust for stored secrets: it wraps (encrypts and authenticates) the node's
 /// 32-byte data key, so the share store keeps only the wrapped form on disk. The root key itself
 /// never leaves the provider. Implementations: <see cref="SoftwareRootKeyProvider"/> (a key file,
-/// for development); a PKCS#11 (HSM) provider arrives with the KMS issue.
+/// for development) and <see cref="Pkcs11RootKeyProvider"/> (an AES-256 key in an HSM). Both live
+/// here, below Conclave.Kms, so that MPC nodes and the KMS use the same providers.
 /// </summary>
 public interface IRootKeyProvider
 {

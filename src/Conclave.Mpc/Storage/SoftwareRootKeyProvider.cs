@@ -8,7 +8,7 @@ namespace Conclave.Mpc.Storage;
 /// A root-key provider over a 32-byte key kept in a file readable only by its owner (mode 0600).
 /// FOR DEVELOPMENT AND THE EMBEDDED SYSTEM ONLY: the root key sits on the same disk as the data it
 /// protects, so it guards against a copied database but not against someone who can read the node's
-/// files. Production nodes use an HSM (the PKCS#11 provider that comes with the KMS issue).
+/// files. Production nodes use an HSM (<see cref="Pkcs11RootKeyProvider"/>).
 /// <para>
 /// The file is created with a fresh key from <see cref="RandomNumberGenerator"/> if it does not exist
 /// (written to a temporary 0600 file, flushed, then moved into place, so a crash never leaves a

@@ -14,9 +14,20 @@ internal sealed partial class ConclaveProcess : IDisposable
     private readonly List<string> _all = [];
 
     public ConclaveProcess(params string[] arguments)
+        : this(null, arguments)
+    {
+    }
+
+    /// <summary>Starts <c>conclave</c> with <paramref name="environment"/> added to (or replacing in) this process's environment.</summary>
+    public ConclaveProcess(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "conclave.dll");
         var psi = new ProcessStartInfo("dotnet", [dll, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
+        }
+
         _process = new Process { StartInfo = psi };
         _process.OutputDataReceived += (_, e) => Add(e.Data);
         _process.ErrorDataReceived += (_, e) => Add(e.Data);
@@ -90,6 +101,15 @@ internal sealed partial class ConclaveProcess : IDisposable
         Assert.Equal(0, Kill(_process.Id, SigintIgnored() ? 15 : 2));
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit(); // drains the redirected output
         return _process.ExitCode;
     }
 

@@ -37,13 +37,40 @@ public sealed class NodeConfigTests
             "nodeId" => Valid with { NodeId = "Node 1" },
             "dataDirectory" => Valid with { DataDirectory = " " },
             "listenAddress" => Valid with { ListenAddress = "127.0.0.1" },
-            "rootKeyProvider" => Valid with { RootKeyProvider = "pkcs11" },
+            "rootKeyProvider" => Valid with { RootKeyProvider = "hsm" },
             "membershipFile" => Valid with { MembershipFile = "" },
             "operatorPublicKey" => Valid with { OperatorPublicKey = "abcd" },
             _ => Valid with { BridgePort = 70000 },
         };
         var e = Assert.Throws<InvalidOperationException>(() => bad.Validate());
         Assert.Contains(field, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Software_and_pkcs11_are_the_root_key_providers_spelled_exactly()
+    {
+        Assert.Equal("software", Valid.RootKeyProvider);
+        (Valid with { RootKeyProvider = "pkcs11" }).Validate(requireLoopback: true);
+        foreach (var bad in new[] { "PKCS11", "Software", "pkcs#11", "", "hsm" })
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => (Valid with { RootKeyProvider = bad }).Validate());
+            Assert.Contains("rootKeyProvider", e.Message, StringComparison.Ordinal);
+            Assert.Contains("\"pkcs11\"", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_pkcs11_config_round_trips_as_rootKeyProvider_pkcs11_with_no_hsm_setting_in_the_file()
+    {
+        using var tmp = new TempDirectory();
+        var path = tmp.File("node1.json");
+        var pkcs11 = Valid with { RootKeyProvider = NodeConfig.Pkcs11RootKeyProvider };
+        await pkcs11.SaveAsync(path, TestContext.Current.CancellationToken);
+        var json = await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
+        Assert.Contains("\"rootKeyProvider\": \"pkcs11\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("HSM", json, StringComparison.OrdinalIgnoreCase);
+        var loaded = await NodeConfig.LoadAsync(path, TestContext.Current.CancellationToken);
+        Assert.Equal(NodeConfig.Pkcs11RootKeyProvider, loaded.RootKeyProvider);
     }
 
     [Fact]

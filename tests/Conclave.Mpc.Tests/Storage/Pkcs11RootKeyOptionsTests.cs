@@ -1,6 +1,6 @@
-using Conclave.Kms.RootKeys;
+using Conclave.Mpc.Storage;
 
-namespace Conclave.Kms.Tests.RootKeys;
+namespace Conclave.Mpc.Tests.Storage;
 
 public sealed class Pkcs11RootKeyOptionsTests
 {

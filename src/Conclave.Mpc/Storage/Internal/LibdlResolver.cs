@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Net.Pkcs11Interop.HighLevelAPI;
 
-namespace Conclave.Kms.RootKeys.Internal;
+namespace Conclave.Mpc.Storage.Internal;
 
 /// <summary>
 /// Pkcs11Interop 5.3 P/Invokes <c>dlopen</c> from "libdl". Since glibc 2.34 only <c>libdl.so.2</c>

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Conclave.Crypto;
-using Conclave.Kms.RootKeys;
+using Conclave.Mpc.Storage;
 using Net.Pkcs11Interop.Common;
 
-namespace Conclave.Kms.Tests.RootKeys;
+namespace Conclave.Mpc.Tests.Storage;
 
 public sealed class Pkcs11RootKeyProviderTests(SoftHsmToken token)
 {

@@ -3,7 +3,7 @@ using Conclave.Crypto;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
-namespace Conclave.Kms.RootKeys.Internal;
+namespace Conclave.Mpc.Storage.Internal;
 
 /// <summary>
 /// One loaded PKCS#11 module, shared by every provider in the process that names the same library.

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
-using Conclave.Kms.RootKeys;
 using Conclave.Mpc.Storage;
 
-namespace Conclave.Kms.Tests.RootKeys;
+namespace Conclave.Mpc.Tests.Storage;
 
 public sealed class Pkcs11ShareStoreTests(SoftHsmToken token) : IDisposable
 {

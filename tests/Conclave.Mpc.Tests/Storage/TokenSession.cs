@@ -1,9 +1,9 @@
-using Conclave.Kms.RootKeys.Internal;
+using Conclave.Mpc.Storage.Internal;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 using Net.Pkcs11Interop.HighLevelAPI.Factories;
 
-namespace Conclave.Kms.Tests.RootKeys;
+namespace Conclave.Mpc.Tests.Storage;
 
 /// <summary>
 /// A logged-in session on a SoftHSM token opened straight through Pkcs11Interop, to look at and

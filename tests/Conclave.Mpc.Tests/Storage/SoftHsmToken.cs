@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
-using Conclave.Kms.RootKeys;
+using Conclave.Mpc.Storage;
 
-[assembly: AssemblyFixture(typeof(Conclave.Kms.Tests.RootKeys.SoftHsmToken))]
+[assembly: AssemblyFixture(typeof(Conclave.Mpc.Tests.Storage.SoftHsmToken))]
 
-namespace Conclave.Kms.Tests.RootKeys;
+namespace Conclave.Mpc.Tests.Storage;
 
 /// <summary>
 /// Real SoftHSM2 tokens in a temporary directory, shared by every test of the assembly: SoftHSM

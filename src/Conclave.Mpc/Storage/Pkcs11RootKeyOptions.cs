@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Conclave.Kms.RootKeys;
+namespace Conclave.Mpc.Storage;
 
 /// <summary>
 /// Where the PKCS#11 root key lives: the module (shared library), the token's slot, the user PIN and

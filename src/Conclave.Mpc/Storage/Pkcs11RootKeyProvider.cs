@@ -2,12 +2,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Conclave.Crypto;
-using Conclave.Kms.RootKeys.Internal;
-using Conclave.Mpc.Storage;
+using Conclave.Mpc.Storage.Internal;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
-namespace Conclave.Kms.RootKeys;
+namespace Conclave.Mpc.Storage;
 
 /// <summary>
 /// A root-key provider whose AES-256 key lives in a PKCS#11 token (an HSM, or SoftHSM2 for tests)
