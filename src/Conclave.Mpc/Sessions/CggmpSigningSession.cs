@@ -91,11 +91,13 @@ public sealed class CggmpSigningSession
         }
         else
         {
+            // This signer's check failed: it identifies whatever the others sent in round 4.
             await _messenger.SendToAllAsync(others, PartialSignatureRound, CggmpPayload.EncodePresignStatus(identify: true), cancellationToken).ConfigureAwait(false);
+            await presign.IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
         }
 
         var received = await ReceivePartialsOrStatusAsync(others, cancellationToken).ConfigureAwait(false);
-        if (own is null || received.Any(p => p is null))
+        if (received.Any(p => p is null))
         {
             await presign.IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
         }
