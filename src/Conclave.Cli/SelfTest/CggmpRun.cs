@@ -96,7 +96,22 @@ internal static class CggmpRun
             var r1 = InParallel(parties, (p, _) => p.Round1()).SelectMany(m => m).ToList();
             var r2 = InParallel(parties, (p, _) => p.Round2(r1)).SelectMany(m => m).ToList();
             var r3 = InParallel(parties, (p, _) => p.Round3(r2)).SelectMany(m => m).ToList();
-            return InParallel(parties, (p, _) => p.Finish(r3));
+            var outputs = InParallel(parties, (p, _) => p.TryFinish(r3, out var presignature) ? presignature : null);
+            if (outputs.All(o => o is not null))
+            {
+                return [.. outputs.Select(o => o!)];
+            }
+
+            // Some δ·G = ΣΔ_j check failed: every signer runs the identification round, whose
+            // Identify always throws naming the culprits (the first signer's abort surfaces).
+            outputs.ForEach(o => o?.Dispose());
+            var r4 = InParallel(parties, (p, _) => p.IdentificationRound()).SelectMany(m => m).ToList();
+            _ = InParallel(parties, (p, _) =>
+            {
+                p.Identify(r4);
+                return 0;
+            });
+            throw new InternalInvariantException("The identification round ended without an abort.");
         }
         finally
         {

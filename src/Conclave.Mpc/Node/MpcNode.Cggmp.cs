@@ -43,7 +43,8 @@ public sealed partial class MpcNode
     }
 
     /// <summary>
-    /// Presigning only: rounds 1–3 with the request's signers, and the result stored encrypted
+    /// Presigning only: rounds 1–3 and the status round with the request's signers (and presigning's
+    /// identification round if a signer's output check failed), and the result stored encrypted
     /// under its id H(sid, signers, R), which every signer reports back (public).
     /// </summary>
     private async Task<SessionOutcome> RunCggmpPresignAsync(SessionRequest request, WalletInfo wallet, CommittedShare share, SessionMessenger messenger, CancellationToken cancellationToken)

@@ -34,6 +34,14 @@ internal static class CggmpPayload
     internal const byte PresignRound2 = 0x42;
     internal const byte PresignRound3 = 0x43;
     internal const byte PartialSignature = 0x44;
+    internal const byte PresignIdentification = 0x45;
+    internal const byte PresignStatus = 0x46;
+
+    /// <summary><see cref="PresignStatus"/>'s status byte: this signer made its presignature.</summary>
+    internal const byte StatusPresigned = 0;
+
+    /// <summary><see cref="PresignStatus"/>'s status byte: this signer's δ·G = ΣΔ_j check failed; identify.</summary>
+    internal const byte StatusIdentify = 1;
 
     /// <summary>The body version every kind starts with.</summary>
     internal const byte Version = 1;
@@ -109,6 +117,30 @@ internal static class CggmpPayload
 
     internal static byte[] Encode(PresignRound3Message m) =>
         new Writer(PresignRound3).U16(m.Recipient.Value).Bytes(m.Delta).Bytes(m.BigDelta).Bytes(m.S).Bytes(m.LogStarProof).List(m.GammaEcho).ToArray();
+
+    internal static byte[] Encode(PresignIdentificationMessage m)
+    {
+        var w = new Writer(PresignIdentification).U16(m.Recipient.Value).Bytes(m.H).Bytes(m.MulProof);
+        Claims(w, m.Sent);
+        Claims(w, m.Received);
+        return w.List(m.AffineProofs).Bytes(m.DecProof).ToArray();
+
+        static void Claims(Writer w, IReadOnlyList<PresignMtaClaim> claims)
+        {
+            if (claims.Count > MaxListCount)
+            {
+                throw new InternalInvariantException($"A list of {claims.Count} items exceeds the payload limit.");
+            }
+
+            w.U16(claims.Count);
+            foreach (var c in claims)
+            {
+                w.U16(c.Peer.Value).Bytes(c.D).Bytes(c.F);
+            }
+        }
+    }
+
+    internal static byte[] EncodePresignStatus(bool identify) => new Writer(PresignStatus).Fixed([identify ? StatusIdentify : StatusPresigned]).ToArray();
 
     internal static byte[] Encode(PartialSignature m)
     {
@@ -240,6 +272,33 @@ internal static class CggmpPayload
         return new PresignRound3Message(session, sender, recipient, delta, bigDelta, s, logStar, echo);
     }
 
+    internal static PresignIdentificationMessage DecodePresignIdentification(ReadOnlySpan<byte> body, SessionId session, ParticipantId sender, ParticipantId self)
+    {
+        var r = new Reader(body);
+        var recipient = r.Recipient(self);
+        var (h, mul) = (r.Bytes(), r.Bytes());
+        var sent = r.Claims();
+        var received = r.Claims();
+        var affine = r.List();
+        var dec = r.Bytes();
+        r.End();
+        return new PresignIdentificationMessage(session, sender, recipient, h, mul, sent, received, affine, dec);
+    }
+
+    /// <summary>True when the sender asks for the identification round.</summary>
+    internal static bool DecodePresignStatus(ReadOnlySpan<byte> body)
+    {
+        var r = new Reader(body);
+        var status = r.Fixed(1)[0];
+        r.End();
+        return status switch
+        {
+            StatusPresigned => false,
+            StatusIdentify => true,
+            _ => throw new FormatException($"Unknown presign status {status}."),
+        };
+    }
+
     internal static PartialSignature DecodePartialSignature(ReadOnlySpan<byte> body, ParticipantId sender)
     {
         var r = new Reader(body);
@@ -354,6 +413,30 @@ internal static class CggmpPayload
             }
 
             return items;
+        }
+
+        /// <summary><c>count:u16be ‖ count × (peer: id ‖ D: bytes ‖ F: bytes)</c>, peer ids non-zero.</summary>
+        internal List<PresignMtaClaim> Claims()
+        {
+            var count = U16();
+            if (count > MaxListCount)
+            {
+                throw new FormatException($"A list of {count} items exceeds the limit of {MaxListCount}.");
+            }
+
+            var claims = new List<PresignMtaClaim>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var peer = U16();
+                if (peer == 0)
+                {
+                    throw new FormatException("A participant id is zero.");
+                }
+
+                claims.Add(new PresignMtaClaim(new ParticipantId(peer), Bytes(), Bytes()));
+            }
+
+            return claims;
         }
 
         internal Element Point() =>

@@ -11,11 +11,29 @@ namespace Conclave.Mpc.Sessions;
 /// node's presignature pool stores it (encrypted) for a later one-round
 /// <see cref="CggmpPresignedSigningSession"/>.
 /// </summary>
+/// <remarks>
+/// When a signer's δ·G = ΣΔ_j check fails although every proof verified, every signer that learns of
+/// it runs the identification round (<see cref="IdentificationRound"/>), which ends in a
+/// <see cref="ProtocolAbortException"/> naming the culprits. Signers learn of it from the round after
+/// round 3: <see cref="RunAsync"/> exchanges a status (<see cref="StatusRound"/>), and the fresh signing
+/// path sends the status instead of its partial signature in the same round
+/// (docs/design/cggmp-sessions.md, "Identification").
+/// </remarks>
 public sealed class CggmpPresignSession
 {
     internal const int Round1 = 1;
     internal const int Round2 = 2;
     internal const int Round3 = 3;
+
+    /// <summary>
+    /// The round after round 3: the presign-only session's status (presignature made, or
+    /// identification needed); the fresh signing path sends its partial signature here instead, or
+    /// the status when it needs identification.
+    /// </summary>
+    internal const int StatusRound = 4;
+
+    /// <summary>The identification round, only when some signer asked for it in <see cref="StatusRound"/>.</summary>
+    internal const int IdentificationRound = 5;
 
     private readonly SessionMessenger _messenger;
     private readonly CggmpKeygenResult _key;
@@ -51,27 +69,75 @@ public sealed class CggmpPresignSession
     /// <summary>The signers, ordinal order.</summary>
     internal IReadOnlyList<string> Signers => _signers;
 
-    /// <summary>Runs rounds 1–3 and returns this signer's presignature (the caller owns and disposes it).</summary>
+    /// <summary>
+    /// Runs rounds 1–3 and the status round and returns this signer's presignature (the caller owns
+    /// and disposes it). If any signer's output check failed, runs the identification round instead.
+    /// </summary>
     /// <exception cref="ProtocolAbortException">A signer misbehaved; the culprits are named.</exception>
     /// <exception cref="SessionTimeoutException">A signer did not deliver a round in time.</exception>
     public async Task<Presignature> RunAsync(CancellationToken cancellationToken = default)
     {
+        using var run = await RunRoundsAsync(cancellationToken).ConfigureAwait(false);
+        var others = Others();
+        await _messenger.SendToAllAsync(others, StatusRound, CggmpPayload.EncodePresignStatus(run.Presignature is null), cancellationToken).ConfigureAwait(false);
+        var statuses = await ReceiveAsync(StatusRound, others, CggmpPayload.PresignStatus, (id, body) => CggmpPayload.DecodePresignStatus(body), cancellationToken).ConfigureAwait(false);
+        if (run.Presignature is null || statuses.Any(identify => identify))
+        {
+            await IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+
+        return run.TakePresignature();
+    }
+
+    /// <summary>
+    /// Rounds 1–3 and the output check. The result keeps the party alive (for the identification
+    /// round) and holds the presignature, or null when this signer's δ·G = ΣΔ_j check failed.
+    /// </summary>
+    internal async Task<Run> RunRoundsAsync(CancellationToken cancellationToken)
+    {
         var session = CggmpSessionIds.Presign(_messenger.Session);
         var self = _key.ParticipantIdOf(_messenger.NodeId);
-        var others = _signers.Where(s => !string.Equals(s, _messenger.NodeId, StringComparison.Ordinal)).ToList();
+        var others = Others();
         var signerIds = _signers.Select(_key.ParticipantIdOf).ToList();
 
-        using var party = new PresignParty(session, _key.Share, _key.AuxInfo, signerIds);
-        await SendEachAsync(party.Round1(), Round1, m => m.Recipient, CggmpPayload.Encode, cancellationToken).ConfigureAwait(false);
-        var round1 = await ReceiveAsync(Round1, others, CggmpPayload.PresignRound1, (id, body) => CggmpPayload.DecodePresignRound1(body, session, id, self), cancellationToken).ConfigureAwait(false);
+        var party = new PresignParty(session, _key.Share, _key.AuxInfo, signerIds);
+        try
+        {
+            await SendEachAsync(party.Round1(), Round1, m => m.Recipient, CggmpPayload.Encode, cancellationToken).ConfigureAwait(false);
+            var round1 = await ReceiveAsync(Round1, others, CggmpPayload.PresignRound1, (id, body) => CggmpPayload.DecodePresignRound1(body, session, id, self), cancellationToken).ConfigureAwait(false);
 
-        await SendEachAsync(party.Round2(round1), Round2, m => m.Recipient, CggmpPayload.Encode, cancellationToken).ConfigureAwait(false);
-        var round2 = await ReceiveAsync(Round2, others, CggmpPayload.PresignRound2, (id, body) => CggmpPayload.DecodePresignRound2(body, session, id, self), cancellationToken).ConfigureAwait(false);
+            await SendEachAsync(party.Round2(round1), Round2, m => m.Recipient, CggmpPayload.Encode, cancellationToken).ConfigureAwait(false);
+            var round2 = await ReceiveAsync(Round2, others, CggmpPayload.PresignRound2, (id, body) => CggmpPayload.DecodePresignRound2(body, session, id, self), cancellationToken).ConfigureAwait(false);
 
-        await SendEachAsync(party.Round3(round2), Round3, m => m.Recipient, CggmpPayload.Encode, cancellationToken).ConfigureAwait(false);
-        var round3 = await ReceiveAsync(Round3, others, CggmpPayload.PresignRound3, (id, body) => CggmpPayload.DecodePresignRound3(body, session, id, self), cancellationToken).ConfigureAwait(false);
-        return party.Finish(round3);
+            await SendEachAsync(party.Round3(round2), Round3, m => m.Recipient, CggmpPayload.Encode, cancellationToken).ConfigureAwait(false);
+            var round3 = await ReceiveAsync(Round3, others, CggmpPayload.PresignRound3, (id, body) => CggmpPayload.DecodePresignRound3(body, session, id, self), cancellationToken).ConfigureAwait(false);
+            return new Run(party, party.TryFinish(round3, out var presignature) ? presignature : null);
+        }
+        catch
+        {
+            party.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// The identification round (paper Fig. 7, "Output" 2): sends this signer's identification
+    /// messages, receives every other signer's and runs <see cref="PresignParty.Identify"/>, which
+    /// always throws naming whoever fails. A signer that does not answer in time is named by the
+    /// <see cref="SessionTimeoutException"/> instead.
+    /// </summary>
+    internal async Task IdentifyAsync(Run run, CancellationToken cancellationToken)
+    {
+        var session = CggmpSessionIds.Presign(_messenger.Session);
+        var self = _key.ParticipantIdOf(_messenger.NodeId);
+        run.DiscardPresignature();
+        await SendEachAsync(run.Party.IdentificationRound(), IdentificationRound, m => m.Recipient, CggmpPayload.Encode, cancellationToken).ConfigureAwait(false);
+        var messages = await ReceiveAsync(IdentificationRound, Others(), CggmpPayload.PresignIdentification, (id, body) => CggmpPayload.DecodePresignIdentification(body, session, id, self), cancellationToken).ConfigureAwait(false);
+        run.Party.Identify(messages);
+        throw new InternalInvariantException("The identification round ended without an abort.");
+    }
+
+    private List<string> Others() => [.. _signers.Where(s => !string.Equals(s, _messenger.NodeId, StringComparison.Ordinal))];
 
     private async Task SendEachAsync<T>(IReadOnlyList<T> messages, int round, Func<T, ParticipantId> recipientOf, Func<T, byte[]> encode, CancellationToken cancellationToken)
     {
@@ -83,4 +149,37 @@ public sealed class CggmpPresignSession
 
     private Task<List<T>> ReceiveAsync<T>(int round, List<string> senders, byte kind, Func<ParticipantId, ReadOnlySpan<byte>, T> parse, CancellationToken cancellationToken) =>
         SessionPayload.ReceiveAllAsync(_messenger, round, senders, _roundTimeout, _key.ParticipantIdOf, kind, parse, cancellationToken);
+
+    /// <summary>
+    /// The end of rounds 1–3: the party (kept for the identification round) and this signer's
+    /// presignature, null when its output check failed. Disposing wipes both, unless the
+    /// presignature was taken.
+    /// </summary>
+    internal sealed class Run(PresignParty party, Presignature? presignature) : IDisposable
+    {
+        public PresignParty Party { get; } = party;
+
+        public Presignature? Presignature { get; private set; } = presignature;
+
+        /// <summary>Hands the presignature to the caller, who disposes it from then on.</summary>
+        public Presignature TakePresignature()
+        {
+            var p = Presignature ?? throw new InvalidOperationException("This signer's output check failed.");
+            Presignature = null;
+            return p;
+        }
+
+        /// <summary>Wipes the presignature (an identification round follows; it is never used).</summary>
+        public void DiscardPresignature()
+        {
+            Presignature?.Dispose();
+            Presignature = null;
+        }
+
+        public void Dispose()
+        {
+            Presignature?.Dispose();
+            Party.Dispose();
+        }
+    }
 }

@@ -11,7 +11,9 @@ namespace Conclave.Mpc.Sessions;
 /// computes its partial signature through the <see cref="IPresignatureLedger"/>
 /// (<see cref="CggmpSigning.PartialSign(Presignature, ReadOnlySpan{byte}, IPresignatureLedger)"/>,
 /// which consumes the presignature) and sends it to every other signer in round 4, and every signer
-/// combines and verifies the signature itself.
+/// combines and verifies the signature itself. A signer whose presigning output check failed sends
+/// a request to identify in round 4 instead, and every signer then runs presigning's identification
+/// round (round 5), which aborts naming the culprits.
 /// </summary>
 /// <remarks>
 /// Participant ids are the key's (<see cref="CggmpKeygenResult.ParticipantIdOf"/>), not positions
@@ -22,7 +24,8 @@ public sealed class CggmpSigningSession
     internal const int PresignRound1 = CggmpPresignSession.Round1;
     internal const int PresignRound2 = CggmpPresignSession.Round2;
     internal const int PresignRound3 = CggmpPresignSession.Round3;
-    internal const int PartialSignatureRound = 4;
+    internal const int PartialSignatureRound = CggmpPresignSession.StatusRound;
+    internal const int IdentificationRound = CggmpPresignSession.IdentificationRound;
 
     private readonly SessionMessenger _messenger;
     private readonly CggmpKeygenResult _key;
@@ -74,24 +77,59 @@ public sealed class CggmpSigningSession
     public async Task<EcdsaSignature> RunAsync(CancellationToken cancellationToken = default)
     {
         var others = _signers.Where(s => !string.Equals(s, _messenger.NodeId, StringComparison.Ordinal)).ToList();
-        var presignature = await new CggmpPresignSession(_messenger, _key, _signers, _roundTimeout).RunAsync(cancellationToken).ConfigureAwait(false);
-        using (presignature)
+        var presign = new CggmpPresignSession(_messenger, _key, _signers, _roundTimeout);
+        using var run = await presign.RunRoundsAsync(cancellationToken).ConfigureAwait(false);
+
+        // Round 4 carries σ_i, or the status "identify" from a signer whose δ·G = ΣΔ_j check failed;
+        // any such status sends every signer into the identification round.
+        PartialSignature? own = null;
+        var publicData = run.Presignature?.PublicData;
+        if (run.Presignature is { } presignature)
         {
-            var publicData = presignature.PublicData;
-            var own = CggmpSigning.PartialSign(presignature, _messageHash, _ledger);
+            own = CggmpSigning.PartialSign(presignature, _messageHash, _ledger);
             await _messenger.SendToAllAsync(others, PartialSignatureRound, CggmpPayload.Encode(own), cancellationToken).ConfigureAwait(false);
-            var partials = await ReceiveAsync(PartialSignatureRound, others, CggmpPayload.PartialSignature, (id, body) => CggmpPayload.DecodePartialSignature(body, id), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // This signer's check failed: it identifies whatever the others sent in round 4.
+            await _messenger.SendToAllAsync(others, PartialSignatureRound, CggmpPayload.EncodePresignStatus(identify: true), cancellationToken).ConfigureAwait(false);
+            await presign.IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
+        }
 
-            var signature = CggmpSigning.Combine(publicData, [.. partials, own], _messageHash);
-            if (!EcdsaSecp256k1.VerifyCompact(_key.SerializePublicKey(), _messageHash, signature.ToCompact()))
+        var received = await ReceivePartialsOrStatusAsync(others, cancellationToken).ConfigureAwait(false);
+        if (received.Any(p => p is null))
+        {
+            await presign.IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+
+        var signature = CggmpSigning.Combine(publicData!, [.. received.Select(p => p!), own!], _messageHash);
+        if (!EcdsaSecp256k1.VerifyCompact(_key.SerializePublicKey(), _messageHash, signature.ToCompact()))
+        {
+            throw new InternalInvariantException("The combined signature does not verify under the group key.");
+        }
+
+        return signature;
+    }
+
+    /// <summary>Round 4 from every other signer, in participant order: a partial signature, or null for a request to identify.</summary>
+    private async Task<List<PartialSignature?>> ReceivePartialsOrStatusAsync(List<string> others, CancellationToken cancellationToken)
+    {
+        var messages = await _messenger.ReceiveRoundAsync(PartialSignatureRound, others, _roundTimeout, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var parsed = SessionPayload.ParseAllPayloads(messages, _key.ParticipantIdOf, static (id, payload) => payload.IsEmpty ? throw new FormatException("The message is empty.")
+                : payload[0] == CggmpPayload.PartialSignature ? CggmpPayload.DecodePartialSignature(payload[1..], id)
+                : payload[0] == CggmpPayload.PresignStatus && CggmpPayload.DecodePresignStatus(payload[1..]) ? null
+                : throw new FormatException("Expected a partial signature or a request to identify."));
+            return [.. parsed.OrderBy(kv => kv.Key).Select(kv => kv.Value)];
+        }
+        finally
+        {
+            foreach (var message in messages.Values)
             {
-                throw new InternalInvariantException("The combined signature does not verify under the group key.");
+                message.Dispose();
             }
-
-            return signature;
         }
     }
 
-    private Task<List<T>> ReceiveAsync<T>(int round, List<string> senders, byte kind, Func<ParticipantId, ReadOnlySpan<byte>, T> parse, CancellationToken cancellationToken) =>
-        SessionPayload.ReceiveAllAsync(_messenger, round, senders, _roundTimeout, _key.ParticipantIdOf, kind, parse, cancellationToken);
 }

@@ -30,7 +30,16 @@ internal static class SessionPayload
     /// sender whose payload is malformed (the list is complete), after disposing what was parsed.
     /// </summary>
     internal static Dictionary<ParticipantId, T> ParseAll<T>(
-        IReadOnlyDictionary<string, Transport.OpenedMessage> messages, Func<string, ParticipantId> participantOf, byte kind, Func<ParticipantId, ReadOnlySpan<byte>, T> parse)
+        IReadOnlyDictionary<string, Transport.OpenedMessage> messages, Func<string, ParticipantId> participantOf, byte kind, Func<ParticipantId, ReadOnlySpan<byte>, T> parse) =>
+        ParseAllPayloads(messages, participantOf, (id, payload) => parse(id, Body(payload, kind, id)));
+
+    /// <summary>
+    /// <see cref="ParseAll"/> for a round whose payloads may be of more than one kind:
+    /// <paramref name="parse"/> gets the whole payload, kind byte included, and throws
+    /// <see cref="FormatException"/> or <see cref="ProtocolAbortException"/> for a kind it does not take.
+    /// </summary>
+    internal static Dictionary<ParticipantId, T> ParseAllPayloads<T>(
+        IReadOnlyDictionary<string, Transport.OpenedMessage> messages, Func<string, ParticipantId> participantOf, Func<ParticipantId, ReadOnlySpan<byte>, T> parse)
     {
         var parsed = new Dictionary<ParticipantId, T>();
         var culprits = new List<(ParticipantId Id, string Error)>();
@@ -39,7 +48,7 @@ internal static class SessionPayload
             var id = participantOf(sender);
             try
             {
-                parsed[id] = parse(id, Body(message.Payload.Span, kind, id));
+                parsed[id] = parse(id, message.Payload.Span);
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException or ProtocolAbortException)
             {

@@ -88,6 +88,63 @@ public sealed class CggmpSessionPayloadTests
     }
 
     [Fact]
+    public void An_identification_message_round_trips_and_a_malformed_one_is_refused()
+    {
+        var first = new ParticipantId(1);
+        var message = new PresignIdentificationMessage(
+            Session, Sender, Self, Bytes(512), Bytes(900),
+            [new PresignMtaClaim(first, Bytes(512), Bytes(512)), new PresignMtaClaim(Self, Bytes(512), Bytes(0))],
+            [new PresignMtaClaim(first, Bytes(512), Bytes(512)), new PresignMtaClaim(Self, Bytes(1), Bytes(512))],
+            [Bytes(700)],
+            Bytes(800));
+        var payload = CggmpPayload.Encode(message);
+        PresignIdentificationMessage Decode(byte[] p) => CggmpPayload.DecodePresignIdentification(Body(p, CggmpPayload.PresignIdentification), Session, Sender, Self);
+
+        var back = Decode(payload);
+        AssertRecord(message, back);
+        Assert.Equal(message.Recipient, back.Recipient);
+        Assert.Equal(message.H, back.H);
+        Assert.Equal(message.MulProof, back.MulProof);
+        Assert.Equal(message.DecProof, back.DecProof);
+        Assert.Equal(message.AffineProofs, back.AffineProofs);
+        foreach (var (expected, actual) in message.Sent.Concat(message.Received).Zip(back.Sent.Concat(back.Received)))
+        {
+            Assert.Equal(expected.Peer, actual.Peer);
+            Assert.Equal(expected.D, actual.D);
+            Assert.Equal(expected.F, actual.F);
+        }
+
+        Assert.Throws<FormatException>(() => Decode(payload[..^1]));
+        Assert.Throws<FormatException>(() => Decode([.. payload, 0]));
+        var toOther = CggmpPayload.Encode(message with { Recipient = first });
+        Assert.Throws<FormatException>(() => Decode(toOther));
+
+        // kind ‖ version ‖ recipient ‖ H (4 + 512) ‖ Π^mul (4 + 900) ‖ count:u16 ‖ first peer:u16
+        var countAt = 4 + 4 + 512 + 4 + 900;
+        var tooMany = (byte[])payload.Clone();
+        tooMany[countAt] = 0xff;
+        Assert.Throws<FormatException>(() => Decode(tooMany));
+        var zeroPeer = (byte[])payload.Clone();
+        zeroPeer[countAt + 2] = 0;
+        zeroPeer[countAt + 3] = 0;
+        Assert.Throws<FormatException>(() => Decode(zeroPeer));
+
+        // Through the session parser: a malformed identification message aborts naming its sender.
+        var abort = Assert.Throws<ProtocolAbortException>(() => SessionPayload.Body(CggmpPayload.EncodePresignStatus(identify: true), CggmpPayload.PresignIdentification, Sender));
+        Assert.Equal([Sender], abort.Culprits);
+    }
+
+    [Fact]
+    public void A_presign_status_round_trips_and_an_unknown_status_is_refused()
+    {
+        Assert.True(CggmpPayload.DecodePresignStatus(Body(CggmpPayload.EncodePresignStatus(identify: true), CggmpPayload.PresignStatus)));
+        Assert.False(CggmpPayload.DecodePresignStatus(Body(CggmpPayload.EncodePresignStatus(identify: false), CggmpPayload.PresignStatus)));
+        Assert.Throws<FormatException>(() => CggmpPayload.DecodePresignStatus([CggmpPayload.Version, 2]));
+        Assert.Throws<FormatException>(() => CggmpPayload.DecodePresignStatus([CggmpPayload.Version, 1, 0]));
+        Assert.Throws<FormatException>(() => CggmpPayload.DecodePresignStatus([CggmpPayload.Version]));
+    }
+
+    [Fact]
     public void A_point_to_point_message_addressed_to_another_participant_is_refused()
     {
         var payload = CggmpPayload.Encode(new AuxProofMessage(Session, Sender, new ParticipantId(1), Bytes(8), Bytes(8)));
@@ -140,6 +197,7 @@ public sealed class CggmpSessionPayloadTests
         AuxRevealMessage x => CggmpPayload.Encode(x),
         AuxProofMessage x => CggmpPayload.Encode(x),
         PresignRound1Message x => CggmpPayload.Encode(x),
+        PresignIdentificationMessage x => CggmpPayload.Encode(x),
         _ => throw new ArgumentException("not covered", nameof(m)),
     };
 }

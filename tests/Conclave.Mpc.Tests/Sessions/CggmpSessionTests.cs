@@ -233,6 +233,53 @@ public sealed class CggmpSessionTests(CggmpSessionTests.SharedKey shared) : ICla
     }
 
     [Fact]
+    public async Task A_signer_that_sends_a_wrong_delta_is_named_by_the_identification_round_at_every_honest_signer()
+    {
+        string[] signers = ["node-a", "node-b", "node-c"];
+        await using var nodes = new SessionTestNodes();
+        var session = SessionId.Random();
+        var toB = Resealing(nodes, session, "node-a", "node-b", CggmpSigningSession.PresignRound3, WrongDelta);
+        var toC = Resealing(nodes, session, "node-a", "node-c", CggmpSigningSession.PresignRound3, WrongDelta);
+        nodes.Network.Interceptor = (from, to, envelope) => toB(from, to, envelope) is { } e ? toC(from, to, e) : null;
+
+        var ledgers = signers.ToDictionary(s => s, _ => new RecordingLedger(), StringComparer.Ordinal);
+        var outcome = await nodes.RunOnAsync(signers, session, m =>
+            new CggmpSigningSession(m, shared.Keys[m.NodeId], signers, new byte[32], ledgers[m.NodeId], RoundTimeout).RunAsync(TestContext.Current.CancellationToken));
+
+        var cheater = shared.Keys["node-a"].ParticipantIdOf("node-a");
+        foreach (var honest in new[] { "node-b", "node-c" })
+        {
+            var abort = await Assert.ThrowsAsync<ProtocolAbortException>(() => outcome[honest]);
+            Assert.Equal(AbortReason.InvalidDecryptionProof, abort.Reason);
+            Assert.Equal([cheater], abort.Culprits);
+        }
+
+        // node-a ran honest code and its own check passed (it got honest δ_j): it signed, then
+        // answered the others' requests to identify, and in its view nobody lied.
+        var own = await Assert.ThrowsAsync<ProtocolAbortException>(() => outcome["node-a"]);
+        Assert.Equal(AbortReason.InconsistentPresignature, own.Reason);
+        Assert.Empty(own.Culprits);
+    }
+
+    [Fact]
+    public async Task A_wrong_delta_in_a_pooled_presign_session_is_named_and_nothing_is_presigned()
+    {
+        string[] signers = ["node-a", "node-b"];
+        await using var nodes = new SessionTestNodes();
+        var session = SessionId.Random();
+        nodes.Network.Interceptor = Resealing(nodes, session, "node-b", "node-a", CggmpPresignSession.Round3, WrongDelta);
+
+        var outcome = await nodes.RunOnAsync(signers, session, m =>
+            new CggmpPresignSession(m, shared.Keys[m.NodeId], signers, RoundTimeout).RunAsync(TestContext.Current.CancellationToken));
+
+        var abort = await Assert.ThrowsAsync<ProtocolAbortException>(() => outcome["node-a"]);
+        Assert.Equal(AbortReason.InvalidDecryptionProof, abort.Reason);
+        Assert.Equal([shared.Keys["node-a"].ParticipantIdOf("node-b")], abort.Culprits);
+        var other = await Assert.ThrowsAsync<ProtocolAbortException>(() => outcome["node-b"]); // its check passed; the status sent it into the identification round
+        Assert.Empty(other.Culprits);
+    }
+
+    [Fact]
     public void FromStored_refuses_a_participant_list_that_does_not_fit_the_share()
     {
         var key = shared.Keys["node-a"];
@@ -264,6 +311,14 @@ public sealed class CggmpSessionTests(CggmpSessionTests.SharedKey shared) : ICla
         var outcome = await nodes.RunOnAsync(signers, SessionId.Random(), m =>
             new CggmpSigningSession(m, shared.Keys[m.NodeId], signers, hash, ledgers?[m.NodeId] ?? new RecordingLedger(), RoundTimeout).RunAsync(TestContext.Current.CancellationToken));
         return await Task.WhenAll(outcome.Values);
+    }
+
+    /// <summary>Flips the low bit of δ_i in a round-3 payload (still canonical, but wrong): kind ‖ version ‖ recipient:u16 ‖ δ: len:u32 (32) ‖ 32 bytes ‖ …</summary>
+    private static byte[] WrongDelta(byte[] payload)
+    {
+        Assert.Equal(32u, BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(4)));
+        payload[8 + 31] ^= 0x01;
+        return payload;
     }
 
     /// <summary>
