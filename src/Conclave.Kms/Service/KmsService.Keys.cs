@@ -45,28 +45,43 @@ public sealed partial class KmsService
             var keySpec = request.KeySpec ?? request.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
             var keyUsage = request.KeyUsage ?? KeySpecRules.DefaultUsage(keySpec);
             KeySpecRules.Validate(keySpec, keyUsage);
-            var description = request.Description ?? "";
-            ValidateDescription(description);
-            var tags = ValidateTags(request.Tags);
-            var tenant = context.Principal.AccountId;
-            var policy = request.Policy ?? DefaultPolicy(tenant);
-            var keyId = Guid.NewGuid().ToString();
-            ValidatePolicy(context, policy, $"arn:aws:kms:{context.Region}:{tenant}:key/{keyId}", request.BypassPolicyLockoutSafetyCheck == true);
-
-            operation.KeyId = keyId;
-            operation.KeyVersion = 1;
+            var (key, tags) = ValidatedNewKey(operation, request, keySpec, keyUsage);
             using var material = KeySpecRules.Generate(keySpec);
-            var (kekVersion, wrapped) = await _keyring.WrapAsync(tenant, keyId, 1, material, cancellationToken).ConfigureAwait(false);
-            var key = NewKey(operation, keyId, description, keySpec, keyUsage, policy);
-            operation.Changes.Add(new InsertKey(key));
-            operation.Changes.Add(new InsertKeyVersion(new KeyVersionRecord(tenant, keyId, 1, operation.Now, kekVersion, wrapped, KeySpecRules.PublicKey(keySpec, material), null)));
-            if (tags.Count > 0)
-            {
-                operation.Changes.Add(new ReplaceTags(tenant, keyId, tags));
-            }
-
-            return new KeyMetadataResponse(Metadata(key));
+            var (kekVersion, wrapped) = await _keyring.WrapAsync(key.Tenant, key.KeyId, 1, material, cancellationToken).ConfigureAwait(false);
+            return AddNewKey(operation, key, new KeyVersionRecord(key.Tenant, key.KeyId, 1, operation.Now, kekVersion, wrapped, KeySpecRules.PublicKey(keySpec, material), null), tags);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// CreateKey's checks common to every origin (description, tags, key policy with the lockout
+    /// check) and the new key's record (fresh key id) with its validated tags.
+    /// </summary>
+    private (KeyRecord Key, List<KeyTag> Tags) ValidatedNewKey(KmsOperation operation, CreateKeyRequest request, string keySpec, string keyUsage)
+    {
+        var context = operation.Context;
+        var description = request.Description ?? "";
+        ValidateDescription(description);
+        var tags = ValidateTags(request.Tags);
+        var tenant = context.Principal.AccountId;
+        var policy = request.Policy ?? DefaultPolicy(tenant);
+        var keyId = Guid.NewGuid().ToString();
+        ValidatePolicy(context, policy, $"arn:aws:kms:{context.Region}:{tenant}:key/{keyId}", request.BypassPolicyLockoutSafetyCheck == true);
+        operation.KeyId = keyId;
+        operation.KeyVersion = 1;
+        return (NewKey(operation, keyId, description, keySpec, keyUsage, policy), tags);
+    }
+
+    /// <summary>Records a new key, its first version and its tags on the operation; answers its metadata.</summary>
+    private static KeyMetadataResponse AddNewKey(KmsOperation operation, KeyRecord key, KeyVersionRecord version, List<KeyTag> tags)
+    {
+        operation.Changes.Add(new InsertKey(key));
+        operation.Changes.Add(new InsertKeyVersion(version));
+        if (tags.Count > 0)
+        {
+            operation.Changes.Add(new ReplaceTags(key.Tenant, key.KeyId, tags));
+        }
+
+        return new KeyMetadataResponse(Metadata(key));
     }
 
     /// <summary>The record of a key CreateKey makes: enabled, version 1, revision 1, in the caller's account and region.</summary>

@@ -23,7 +23,6 @@ public sealed partial class KmsService
     /// <summary>CreateKey with a CustomKeyStoreId: the key row is committed only after keygen succeeded.</summary>
     private async ValueTask<KeyMetadataResponse> CreateThresholdKeyAsync(KmsOperation operation, CreateKeyRequest request, CancellationToken cancellationToken)
     {
-        var context = operation.Context;
         if (request.Origin is not null and not ExternalKeyStoreOrigin)
         {
             throw new KmsException(KmsErrorType.UnsupportedOperation, $"Origin {Sanitize(request.Origin)} is not supported with a custom key store; use {ExternalKeyStoreOrigin} or omit it.");
@@ -44,20 +43,13 @@ public sealed partial class KmsService
             throw new KmsException(KmsErrorType.UnsupportedOperation, $"KeyUsage {Sanitize(keyUsage)} is not supported in a custom key store; threshold keys are {KeyUsages.SignVerify}.");
         }
 
-        var description = request.Description ?? "";
-        ValidateDescription(description);
-        var tags = ValidateTags(request.Tags);
-        var tenant = context.Principal.AccountId;
-        var policy = request.Policy ?? DefaultPolicy(tenant);
-        var keyId = Guid.NewGuid().ToString();
-        ValidatePolicy(context, policy, $"arn:aws:kms:{context.Region}:{tenant}:key/{keyId}", request.BypassPolicyLockoutSafetyCheck == true);
+        var (key, tags) = ValidatedNewKey(operation, request, keySpec, keyUsage);
         var store = await ResolveCustomKeyStoreAsync(operation, request.CustomKeyStoreId, cancellationToken).ConfigureAwait(false);
         RequireConnected(store);
-        operation.KeyId = keyId;
-        operation.KeyVersion = 1;
+        key = key with { Origin = ExternalKeyStoreOrigin, CustomKeyStoreId = store.CustomKeyStoreId };
 
         var bridge = BridgeUri(store);
-        var walletId = ThresholdKeys.WalletId(tenant, keyId);
+        var walletId = ThresholdKeys.WalletId(key.Tenant, key.KeyId);
         byte[] publicKey;
         try
         {
@@ -77,17 +69,9 @@ public sealed partial class KmsService
 
         var spki = ThresholdKeys.PublicKeySpki(keySpec, publicKey)
             ?? throw new KmsException(KmsErrorType.KmsInternal, $"The MPC cluster of custom key store {store.CustomKeyStoreId} returned an invalid public key.");
-        var key = NewKey(operation, keyId, description, keySpec, keyUsage, policy) with { Origin = ExternalKeyStoreOrigin, CustomKeyStoreId = store.CustomKeyStoreId };
-        operation.Changes.Add(new InsertKey(key));
 
         // No private material: the version holds the public key and an empty "wrapped" field (KEK version 0).
-        operation.Changes.Add(new InsertKeyVersion(new KeyVersionRecord(tenant, keyId, 1, operation.Now, 0, [], spki, null)));
-        if (tags.Count > 0)
-        {
-            operation.Changes.Add(new ReplaceTags(tenant, keyId, tags));
-        }
-
-        return new KeyMetadataResponse(Metadata(key));
+        return AddNewKey(operation, key, new KeyVersionRecord(key.Tenant, key.KeyId, 1, operation.Now, 0, [], spki, null), tags);
     }
 
     /// <summary>Sign on a threshold key: the cluster signs; the signature is checked against the stored public key before it is returned.</summary>

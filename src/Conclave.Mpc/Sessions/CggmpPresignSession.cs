@@ -50,20 +50,30 @@ public sealed class CggmpPresignSession
         ArgumentNullException.ThrowIfNull(messenger);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(roundTimeout, TimeSpan.Zero);
-        _signers = SessionParticipants.Canonical(signers, messenger.NodeId, nameof(signers));
-        if (_signers.Count < key.Share.Threshold)
+        _signers = CheckedSigners(key, signers, messenger.NodeId);
+        _messenger = messenger;
+        _key = key;
+        _roundTimeout = roundTimeout;
+    }
+
+    /// <summary>
+    /// The signer set in canonical order, this node included, after checking it has at least t
+    /// members that all hold a share of <paramref name="key"/>.
+    /// </summary>
+    internal static List<string> CheckedSigners(CggmpKeygenResult key, IEnumerable<string> signers, string nodeId)
+    {
+        var canonical = SessionParticipants.Canonical(signers, nodeId, nameof(signers));
+        if (canonical.Count < key.Share.Threshold)
         {
             throw new ArgumentException($"At least {key.Share.Threshold} signers are needed.", nameof(signers));
         }
 
-        foreach (var signer in _signers)
+        foreach (var signer in canonical)
         {
             _ = key.ParticipantIdOf(signer); // throws for a node that holds no share of this key
         }
 
-        _messenger = messenger;
-        _key = key;
-        _roundTimeout = roundTimeout;
+        return canonical;
     }
 
     /// <summary>The signers, ordinal order.</summary>

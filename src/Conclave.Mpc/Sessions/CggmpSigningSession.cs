@@ -52,17 +52,7 @@ public sealed class CggmpSigningSession
             throw new ArgumentException("The message hash is 32 bytes.", nameof(messageHash));
         }
 
-        _signers = SessionParticipants.Canonical(signers, messenger.NodeId, nameof(signers));
-        if (_signers.Count < key.Share.Threshold)
-        {
-            throw new ArgumentException($"At least {key.Share.Threshold} signers are needed.", nameof(signers));
-        }
-
-        foreach (var signer in _signers)
-        {
-            _ = key.ParticipantIdOf(signer); // throws for a node that holds no share of this key
-        }
-
+        _signers = CggmpPresignSession.CheckedSigners(key, signers, messenger.NodeId);
         _messenger = messenger;
         _key = key;
         _messageHash = messageHash.ToArray();
