@@ -132,6 +132,14 @@ public sealed class KmsSdkKeyFeaturesTests(KmsServerFixture kms) : IClassFixture
     [Fact]
     public async Task An_action_not_supported_yet_is_UnsupportedOperationException_never_a_silent_success()
     {
+        var error = await Assert.ThrowsAsync<UnsupportedOperationException>(() => kms.Alice.ReplicateKeyAsync(new ReplicateKeyRequest { KeyId = "1234abcd-12ab-34cd-56ef-1234567890ab", ReplicaRegion = "eu-west-1" }, Ct));
+
+        Assert.Equal("UnsupportedOperationException", error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task A_CloudHSM_key_store_the_default_type_is_UnsupportedOperationException()
+    {
         var error = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => kms.Alice.CreateCustomKeyStoreAsync(new CreateCustomKeyStoreRequest { CustomKeyStoreName = "mpc" }, Ct));
 
         Assert.Equal("UnsupportedOperationException", error.ErrorCode);
