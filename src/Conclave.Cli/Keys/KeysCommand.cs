@@ -6,6 +6,8 @@ using System.Text.Json;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using Amazon.Runtime;
+using Conclave.Kms.Api;
+using Conclave.Kms.Crypto;
 
 namespace Conclave.Cli.Keys;
 
@@ -111,7 +113,7 @@ internal static class KeysCommand
             await stderr.WriteLineAsync($"keys: cannot reach the KMS at {uri}: {CliFailure.OneLine(Innermost(e))}").ConfigureAwait(false);
             return 1;
         }
-        catch (Exception e) when (e is InvalidOperationException or CryptographicException)
+        catch (Exception e) when (e is InvalidOperationException or CryptographicException or KmsException)
         {
             await stderr.WriteLineAsync($"keys: {CliFailure.OneLine(e)}").ConfigureAwait(false);
             return 1;
@@ -138,7 +140,16 @@ internal static class KeysCommand
     {
         var response = await kms.GetPublicKeyAsync(new GetPublicKeyRequest { KeyId = keyId }, cancellationToken).ConfigureAwait(false);
         var spki = response.PublicKey.ToArray();
-        await stdout.WriteLineAsync(raw ? Convert.ToHexStringLower(RawPublicKey.FromSubjectPublicKeyInfo(spki)) : PemEncoding.WriteString("PUBLIC KEY", spki)).ConfigureAwait(false);
+        if (!raw)
+        {
+            await stdout.WriteLineAsync(PemEncoding.WriteString("PUBLIC KEY", spki)).ConfigureAwait(false);
+            return;
+        }
+
+        // The server's own decoding of a key spec's SubjectPublicKeyInfo (GetPublicKey's RawPublicKey member, which the SDK drops).
+        using var handle = AsymmetricKeyHandle.FromPublicKey(response.KeySpec.Value, spki);
+        var rawKey = handle.RawPublicKey() ?? throw new InvalidOperationException("RSA keys have no raw form; use the PEM (without --raw).");
+        await stdout.WriteLineAsync(Convert.ToHexStringLower(rawKey)).ConfigureAwait(false);
     }
 
     /// <summary>The KeyMetadata with AWS's member names (as <c>aws kms describe-key</c> shows it).</summary>
