@@ -1,5 +1,7 @@
 using Conclave.Kms.Api;
 using Conclave.Kms.Api.Actions;
+using Conclave.Kms.Service;
+using Conclave.Kms.Tenants;
 
 namespace Conclave.Server;
 
@@ -9,6 +11,12 @@ public sealed partial class KmsServer
     /// <summary>The name of the custom key store <c>conclave up</c> registers.</summary>
     public const string LocalCustomKeyStoreName = "conclave-local";
 
+    /// <summary>The user name of the development principal in <see cref="DevelopmentAccount"/>.</summary>
+    private const string DevelopmentUserName = "dev";
+
+    private KmsPrincipal? FindDevelopmentPrincipal() =>
+        _principals.List().FirstOrDefault(p => p.AccountId == DevelopmentAccount && p.UserName == DevelopmentUserName);
+
     /// <summary>
     /// Registers <paramref name="bridge"/> as the development account's custom key store
     /// <see cref="LocalCustomKeyStoreName"/> (or points the existing one at it), connects it, and
@@ -17,7 +25,7 @@ public sealed partial class KmsServer
     public async Task<string> EnsureLocalCustomKeyStoreAsync(Uri bridge, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bridge);
-        var principal = _principals.List().FirstOrDefault(p => p.AccountId == DevelopmentAccount && p.UserName == "dev")
+        var principal = FindDevelopmentPrincipal()
             ?? throw new InvalidOperationException("The development principal does not exist.");
         var context = new KmsCallContext(principal, "us-east-1", "conclave-up-" + Guid.NewGuid().ToString("N"));
         var endpoint = bridge.GetLeftPart(UriPartial.Authority);
@@ -29,7 +37,7 @@ public sealed partial class KmsServer
             id = (await Service.CreateCustomKeyStoreAsync(context, new CreateCustomKeyStoreRequest
             {
                 CustomKeyStoreName = LocalCustomKeyStoreName,
-                CustomKeyStoreType = "CONCLAVE_MPC",
+                CustomKeyStoreType = KmsService.ConclaveMpcType,
                 XksProxyUriEndpoint = endpoint,
                 XksProxyConnectivity = "PUBLIC_ENDPOINT",
             }, cancellationToken).ConfigureAwait(false)).CustomKeyStoreId;

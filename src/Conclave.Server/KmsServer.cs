@@ -135,13 +135,13 @@ public sealed partial class KmsServer : IAsyncDisposable
 
     private async Task<DevelopmentCredentials> EnsureDevelopmentPrincipalAsync(string dataDirectory, CancellationToken cancellationToken)
     {
-        var existing = _principals.List().FirstOrDefault(p => p.AccountId == DevelopmentAccount && p.UserName == "dev");
+        var existing = FindDevelopmentPrincipal();
         var principal = existing;
         var secret = existing is null ? null : _principals.RevealSecret(existing.AccessKeyId);
         if (principal is null || secret is null)
         {
             secret?.Dispose();
-            (principal, secret) = await _principals.CreateAsync(DevelopmentAccount, "dev", cancellationToken).ConfigureAwait(false);
+            (principal, secret) = await _principals.CreateAsync(DevelopmentAccount, DevelopmentUserName, cancellationToken).ConfigureAwait(false);
             LogDevelopmentPrincipal(_log, principal.AccessKeyId, DevelopmentAccount);
         }
 

@@ -25,7 +25,10 @@ public sealed partial class KmsService
     private const string Connected = "CONNECTED", Disconnected = "DISCONNECTED", Failed = "FAILED";
     private const int MaxCustomKeyStoreNameLength = 256;
 
-    private readonly IThresholdBridge _bridge = new HttpThresholdBridge();
+    /// <summary>The HTTP bridge client services share unless given another: one connection pool per process, as HttpClient is meant to be used.</summary>
+    private static readonly HttpThresholdBridge SharedBridge = new();
+
+    private readonly IThresholdBridge _bridge = SharedBridge;
 
     /// <summary>Creates the service with <paramref name="bridge"/> as the client of custom key stores' MPC bridges.</summary>
     public KmsService(IKmsStore store, TenantKeyring keyring, TimeProvider time, IThresholdBridge bridge)
