@@ -22,7 +22,7 @@ public sealed partial class KmsService
     /// <summary>The Conclave extension type naming an MPC cluster; same members as EXTERNAL_KEY_STORE.</summary>
     public const string ConclaveMpcType = "CONCLAVE_MPC";
 
-    private const string Connected = "CONNECTED", Disconnected = "DISCONNECTED", Failed = "FAILED";
+    private const string Connected = Storage.Internal.CustomKeyStoreGuard.Connected, Disconnected = "DISCONNECTED", Failed = "FAILED";
     private const int MaxCustomKeyStoreNameLength = 256;
 
     /// <summary>The HTTP bridge client services share unless given another: one connection pool per process, as HttpClient is meant to be used.</summary>

@@ -82,7 +82,7 @@ public sealed partial class KmsService
 
                 ThrowIfDryRun(request.DryRun);
                 var retryToken = NewGrantToken(key, Convert.FromHexString(same.GrantId));
-                operation.Changes.Add(new UpdateGrant(same with { ExtraTokenDigests = [.. extra, SHA256.HashData(Encoding.ASCII.GetBytes(retryToken))] }));
+                operation.Changes.Add(new UpdateGrant(same with { ExtraTokenDigests = [.. extra, SHA256.HashData(Encoding.ASCII.GetBytes(retryToken))], Revision = same.Revision + 1 }));
                 return new CreateGrantResponse(retryToken, same.GrantId);
             }
 
@@ -93,7 +93,17 @@ public sealed partial class KmsService
 
             ThrowIfDryRun(request.DryRun);
             Span<byte> grantIdBytes = stackalloc byte[32];
-            RandomNumberGenerator.Fill(grantIdBytes);
+            if (request.Name is null)
+            {
+                RandomNumberGenerator.Fill(grantIdBytes);
+            }
+            else
+            {
+                // Derived from the parameters, so concurrent identical requests insert the same
+                // grant id: one wins, the others conflict, re-read and return it with their own token.
+                NamedGrantId(key, request.Name, grantee, retiring, operations, constraints, grantIdBytes);
+            }
+
             var grantId = Convert.ToHexStringLower(grantIdBytes);
             var token = NewGrantToken(key, grantIdBytes);
             operation.Changes.Add(new InsertGrant(new GrantRecord
@@ -426,6 +436,35 @@ public sealed partial class KmsService
         return JsonSerializer.Serialize(
             new GrantConstraints { EncryptionContextSubset = Sorted(constraints.EncryptionContextSubset), EncryptionContextEquals = Sorted(constraints.EncryptionContextEquals) },
             KmsJsonContext.Default.GrantConstraints);
+    }
+
+    /// <summary>The id of a named grant: SHA-256 over its key and parameters (length-prefixed; operations as a set).</summary>
+    private static void NamedGrantId(KeyRecord key, string name, string grantee, string? retiring, IReadOnlyList<string> operations, string? constraints, Span<byte> destination)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Append(string? value)
+        {
+            var bytes = value is null ? [] : Encoding.UTF8.GetBytes(value);
+            Span<byte> length = stackalloc byte[5];
+            length[0] = value is null ? (byte)0 : (byte)1;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length[1..], bytes.Length);
+            hash.AppendData(length);
+            hash.AppendData(bytes);
+        }
+
+        Append("conclave/kms/named-grant/v1");
+        Append(key.Tenant);
+        Append(key.KeyId);
+        Append(name);
+        Append(grantee);
+        Append(retiring);
+        Append(constraints);
+        foreach (var operation in operations.Order(StringComparer.Ordinal))
+        {
+            Append(operation);
+        }
+
+        hash.GetHashAndReset(destination);
     }
 
     private static void ValidateGrantName(string? name)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Conclave.Crypto;
 using Conclave.Kms.Api;
 using Conclave.Kms.Api.Actions;
@@ -15,6 +16,7 @@ public sealed partial class KmsService
     private const int MaxDescriptionLength = 8192;
     private const int MaxListLimit = 1000;
     private const int DefaultListLimit = 100;
+    private const int DueSweepPageSize = 100;
 
     /// <summary>CreateKey.</summary>
     public ValueTask<KeyMetadataResponse> CreateKeyAsync(KmsCallContext context, CreateKeyRequest request, CancellationToken cancellationToken = default)
@@ -195,7 +197,7 @@ public sealed partial class KmsService
     {
         var now = Now();
         var handled = 0;
-        foreach (var key in await _store.ListKeysDueAsync(now, 100, cancellationToken).ConfigureAwait(false))
+        await foreach (var key in DueKeysAsync(now, cancellationToken).ConfigureAwait(false))
         {
             if (key.State != KeyState.PendingDeletion)
             {
@@ -216,6 +218,31 @@ public sealed partial class KmsService
         }
 
         return handled;
+    }
+
+    /// <summary>
+    /// Every key due by <paramref name="now"/> (for deletion or rotation), page by page with the
+    /// store's keyset cursor, so keys a sweep skips (a disabled key with rotation due) never starve
+    /// the ones after them.
+    /// </summary>
+    private async IAsyncEnumerable<KeyRecord> DueKeysAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        KeyRecord? after = null;
+        while (true)
+        {
+            var page = await _store.ListKeysDueAsync(now, after, DueSweepPageSize, cancellationToken).ConfigureAwait(false);
+            foreach (var key in page)
+            {
+                yield return key;
+            }
+
+            if (page.Count < DueSweepPageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1];
+        }
     }
 
     private ValueTask<EmptyResponse> SetEnabledAsync(KmsCallContext context, KeyIdRequest request, string action, KeyState state, CancellationToken cancellationToken)

@@ -145,7 +145,7 @@ public sealed partial class KmsService
     {
         var now = Now();
         var rotated = 0;
-        foreach (var key in await _store.ListKeysDueAsync(now, 100, cancellationToken).ConfigureAwait(false))
+        await foreach (var key in DueKeysAsync(now, cancellationToken).ConfigureAwait(false))
         {
             if (key.State != KeyState.Enabled || !key.RotationEnabled || key.KeySpec != SymmetricDefault
                 || key.NextRotationDate is not { } due || due > now || key.RotationPeriodInDays is not { } period)

@@ -19,6 +19,7 @@ namespace Conclave.Kms.Service;
 public sealed partial class KmsService
 {
     private const int MaxConflictRetries = 3;
+    private const int MaxGrantConflictRetries = 32;
 
     private readonly KeyMetadataCachingStore _store;
     private readonly TenantKeyring _keyring;
@@ -74,8 +75,11 @@ public sealed partial class KmsService
                 await _store.CommitAsync(operation.Changes, operation.Audit(Audit.AuditEntry.Success), cancellationToken).ConfigureAwait(false);
                 return result;
             }
-            catch (KmsConflictException e) when (e.Kind == KmsConflictKind.KeyChanged && attempt < MaxConflictRetries)
+            catch (KmsConflictException e) when ((e.Kind == KmsConflictKind.KeyChanged && attempt < MaxConflictRetries)
+                || (e.Kind == KmsConflictKind.GrantChanged && attempt < MaxGrantConflictRetries))
             {
+                // Re-read and rerun. Identical named CreateGrant calls racing each other conflict on
+                // the grant (one insert wins, then one update per round), so they get more rounds.
             }
             catch (KmsConflictException e)
             {
@@ -97,7 +101,9 @@ public sealed partial class KmsService
     private static KmsException ConflictError(KmsConflictException e) => e.Kind switch
     {
         KmsConflictKind.AliasExists => new KmsException(KmsErrorType.AlreadyExists, e.Message),
-        KmsConflictKind.AliasMissing or KmsConflictKind.GrantMissing => new KmsException(KmsErrorType.NotFound, e.Message),
+        KmsConflictKind.AliasMissing or KmsConflictKind.GrantMissing or KmsConflictKind.GrantChanged => new KmsException(KmsErrorType.NotFound, e.Message),
+        KmsConflictKind.CustomKeyStoreMissing => new KmsException(KmsErrorType.CustomKeyStoreNotFound, e.Message),
+        KmsConflictKind.CustomKeyStoreNotConnected => new KmsException(KmsErrorType.CustomKeyStoreInvalidState, e.Message),
         KmsConflictKind.KeyChanged => new KmsException(KmsErrorType.KmsInternal, "The key changed concurrently too many times; retry the request."),
         _ => new KmsException(KmsErrorType.KmsInternal, "The request conflicted with stored state; retry it."),
     };

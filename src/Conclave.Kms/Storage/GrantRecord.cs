@@ -42,4 +42,7 @@ public sealed record GrantRecord
 
     /// <summary>When the grant was created.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Bumped by every update; <see cref="UpdateGrant"/> applies only over the revision before it (0 for grants stored before revisions existed).</summary>
+    public long Revision { get; init; }
 }

@@ -22,8 +22,14 @@ public interface IKmsStore : IAsyncDisposable
     /// <summary>Up to <paramref name="limit"/> keys of the tenant with key id greater than <paramref name="afterKeyId"/> (ordinal), in key id order.</summary>
     ValueTask<IReadOnlyList<KeyRecord>> ListKeysAsync(string tenant, string? afterKeyId, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Keys of any tenant pending deletion with a deletion date at or before <paramref name="now"/>, or with automatic rotation due by then (at most <paramref name="limit"/>).</summary>
-    ValueTask<IReadOnlyList<KeyRecord>> ListKeysDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Keys of any tenant pending deletion with a deletion date at or before <paramref name="now"/>, or
+    /// with automatic rotation due by then: at most <paramref name="limit"/>, in (due date, key lane)
+    /// order, starting after <paramref name="after"/> (the last key of the previous page, as this
+    /// method returned it; null for the first page). Keyset paging: keys that a sweep cannot process
+    /// (a disabled key whose rotation is due) do not hide the keys after them.
+    /// </summary>
+    ValueTask<IReadOnlyList<KeyRecord>> ListKeysDueAsync(DateTimeOffset now, KeyRecord? after, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>The key version, or null.</summary>
     ValueTask<KeyVersionRecord?> GetKeyVersionAsync(string tenant, string keyId, int version, CancellationToken cancellationToken = default);

@@ -37,10 +37,10 @@ public sealed record DeleteAlias(string Tenant, string AliasName) : KmsChange;
 /// <summary>Replaces the whole tag set of a key.</summary>
 public sealed record ReplaceTags(string Tenant, string KeyId, IReadOnlyList<KeyTag> Tags) : KmsChange;
 
-/// <summary>Inserts a grant.</summary>
+/// <summary>Inserts a grant. Conflict if the key has a grant of that id (<see cref="KmsConflictKind.GrantChanged"/> for a named grant, whose id is derived from its parameters).</summary>
 public sealed record InsertGrant(GrantRecord Grant) : KmsChange;
 
-/// <summary>Replaces a grant's record (same key and grant id). Conflict if it does not exist.</summary>
+/// <summary>Replaces a grant's record (same key and grant id). Conflict (<see cref="KmsConflictKind.GrantChanged"/>) unless the stored revision is <c>Grant.Revision - 1</c>.</summary>
 public sealed record UpdateGrant(GrantRecord Grant) : KmsChange;
 
 /// <summary>Deletes a grant. Conflict if it does not exist.</summary>

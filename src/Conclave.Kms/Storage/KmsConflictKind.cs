@@ -29,4 +29,13 @@ public enum KmsConflictKind
 
     /// <summary>The custom key store does not exist, changed meanwhile, or (on delete) still has keys.</summary>
     CustomKeyStoreChanged,
+
+    /// <summary>A key insert names a custom key store that does not exist (deleted meanwhile).</summary>
+    CustomKeyStoreMissing,
+
+    /// <summary>A key insert names a custom key store that is not CONNECTED (disconnected meanwhile).</summary>
+    CustomKeyStoreNotConnected,
+
+    /// <summary>A grant insert found an identical named grant, or a grant update found the grant changed or gone (re-read and retry).</summary>
+    GrantChanged,
 }

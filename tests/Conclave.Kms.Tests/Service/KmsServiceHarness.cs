@@ -1,20 +1,22 @@
 using Conclave.Kms.Api;
 using Conclave.Kms.Envelope;
 using Conclave.Kms.Service;
+using Conclave.Kms.Storage;
+using Conclave.Kms.Storage.Postgres;
 using Conclave.Kms.Storage.Sqlite;
 using Conclave.Kms.Tenants;
 using Conclave.Mpc.Storage;
 
 namespace Conclave.Kms.Tests.Service;
 
-/// <summary>A KMS service over a real SQLite store and software root key in a temporary directory.</summary>
+/// <summary>A KMS service over a real store (SQLite in a temporary directory, or a PostgreSQL database) and a software root key.</summary>
 public sealed class KmsServiceHarness : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly SoftwareRootKeyProvider _root;
     private readonly TenantKeyring _keyring;
 
-    private KmsServiceHarness(string directory, SqliteKmsStore store, SoftwareRootKeyProvider root, TenantKeyring keyring, KmsService service, ManualTimeProvider time)
+    private KmsServiceHarness(string directory, IKmsStore store, SoftwareRootKeyProvider root, TenantKeyring keyring, KmsService service, ManualTimeProvider time)
     {
         _directory = directory;
         Store = store;
@@ -24,7 +26,7 @@ public sealed class KmsServiceHarness : IAsyncDisposable
         Time = time;
     }
 
-    public SqliteKmsStore Store { get; }
+    public IKmsStore Store { get; }
 
     public KmsService Service { get; }
 
@@ -37,11 +39,14 @@ public sealed class KmsServiceHarness : IAsyncDisposable
     /// <summary>Another service over the same store, as a second server sharing a database would be.</summary>
     public KmsService SecondService(TimeSpan keyMetadataMaxStaleness) => new(Store, _keyring, Time, keyMetadataMaxStaleness);
 
-    public static async Task<KmsServiceHarness> StartAsync(Conclave.Kms.CustomKeyStores.IThresholdBridge? bridge = null)
+    /// <summary>Starts the service over SQLite, or over the PostgreSQL database of <paramref name="postgresConnectionString"/> when given.</summary>
+    public static async Task<KmsServiceHarness> StartAsync(Conclave.Kms.CustomKeyStores.IThresholdBridge? bridge = null, string? postgresConnectionString = null)
     {
         var directory = Directory.CreateTempSubdirectory("conclave-kms-service-").FullName;
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        var store = await SqliteKmsStore.OpenAsync(Path.Combine(directory, "kms.db"));
+        IKmsStore store = postgresConnectionString is null
+            ? await SqliteKmsStore.OpenAsync(Path.Combine(directory, "kms.db"))
+            : await PostgresKmsStore.OpenAsync(postgresConnectionString);
         var root = await SoftwareRootKeyProvider.OpenOrCreateAsync(Path.Combine(directory, "root.key"));
         var keyring = new TenantKeyring(root, store, time);
         return new KmsServiceHarness(directory, store, root, keyring, bridge is null ? new KmsService(store, keyring, time) : new KmsService(store, keyring, time, bridge), time);

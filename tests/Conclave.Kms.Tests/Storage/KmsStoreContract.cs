@@ -57,6 +57,32 @@ public abstract class KmsStoreContract
     }
 
     [Fact]
+    public async Task Due_keys_page_by_keyset_cursor_in_due_order_and_each_is_listed_once()
+    {
+        await using var store = await OpenAsync();
+        var keys = Enumerable.Range(0, 5).Select(_ => Key() with { RotationEnabled = true, RotationPeriodInDays = 365, NextRotationDate = Now.AddDays(1) }).ToList();
+        keys.Add(Key() with { RotationEnabled = true, RotationPeriodInDays = 365, NextRotationDate = Now.AddDays(2) });
+        await store.CommitAsync([.. keys.Select(k => new InsertKey(k))], Audit(), TestContext.Current.CancellationToken);
+
+        var seen = new List<string>();
+        KeyRecord? after = null;
+        while (true)
+        {
+            var page = await store.ListKeysDueAsync(Now.AddDays(3), after, 2, TestContext.Current.CancellationToken);
+            seen.AddRange(page.Select(k => k.KeyId));
+            if (page.Count < 2)
+            {
+                break;
+            }
+
+            after = page[^1];
+        }
+
+        Assert.Equal(keys.Select(k => k.KeyId).Order(), seen.Order());
+        Assert.Equal(keys[^1].KeyId, seen[^1]);
+    }
+
+    [Fact]
     public async Task A_key_is_not_visible_under_another_tenant()
     {
         await using var store = await OpenAsync();
@@ -236,9 +262,9 @@ public abstract class KmsStoreContract
         var idle = Key();
         await store.CommitAsync([new InsertKey(deleting), new InsertKey(rotating), new InsertKey(idle)], Audit(), TestContext.Current.CancellationToken);
 
-        Assert.Empty(await store.ListKeysDueAsync(Now.AddDays(6), 10, TestContext.Current.CancellationToken));
-        Assert.Equal([deleting.KeyId], (await store.ListKeysDueAsync(Now.AddDays(7), 10, TestContext.Current.CancellationToken)).Select(k => k.KeyId));
-        Assert.Equal(2, (await store.ListKeysDueAsync(Now.AddDays(90), 10, TestContext.Current.CancellationToken)).Count);
+        Assert.Empty(await store.ListKeysDueAsync(Now.AddDays(6), null, 10, TestContext.Current.CancellationToken));
+        Assert.Equal([deleting.KeyId], (await store.ListKeysDueAsync(Now.AddDays(7), null, 10, TestContext.Current.CancellationToken)).Select(k => k.KeyId));
+        Assert.Equal(2, (await store.ListKeysDueAsync(Now.AddDays(90), null, 10, TestContext.Current.CancellationToken)).Count);
     }
 
     [Fact]
@@ -345,7 +371,7 @@ public abstract class KmsStoreContract
     {
         var ct = TestContext.Current.CancellationToken;
         await using var store = await OpenAsync();
-        var cks = CustomKeyStore();
+        var cks = CustomKeyStore() with { ConnectionState = "CONNECTED" };
         var key = Key() with { Origin = "EXTERNAL_KEY_STORE", CustomKeyStoreId = cks.CustomKeyStoreId };
         await store.CommitAsync([new InsertCustomKeyStore(cks), new InsertKey(key), new InsertKey(Key())], Audit(), ct);
         Assert.Equal(1, await store.CountKeysInCustomKeyStoreAsync(cks.Tenant, cks.CustomKeyStoreId, ct));
@@ -362,5 +388,31 @@ public abstract class KmsStoreContract
         Assert.Null(await store.GetCustomKeyStoreAsync(cks.Tenant, cks.CustomKeyStoreId, ct));
         await Assert.ThrowsAsync<KmsConflictException>(async () =>
             await store.CommitAsync([new DeleteCustomKeyStore(cks.Tenant, cks.CustomKeyStoreId)], Audit(), ct));
+    }
+
+    [Fact]
+    public async Task A_key_naming_a_missing_or_unconnected_custom_key_store_is_not_inserted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await OpenAsync();
+        var disconnected = CustomKeyStore();
+        await store.CommitAsync([new InsertCustomKeyStore(disconnected)], Audit(), ct);
+        var other = Key();
+
+        var missing = await Assert.ThrowsAsync<KmsConflictException>(async () =>
+            await store.CommitAsync([new InsertKey(other), new InsertKey(Key() with { CustomKeyStoreId = "cks-00000000000000000" })], Audit(), ct));
+        Assert.Equal(KmsConflictKind.CustomKeyStoreMissing, missing.Kind);
+        var unconnected = await Assert.ThrowsAsync<KmsConflictException>(async () =>
+            await store.CommitAsync([new InsertKey(other), new InsertKey(Key() with { CustomKeyStoreId = disconnected.CustomKeyStoreId })], Audit(), ct));
+        Assert.Equal(KmsConflictKind.CustomKeyStoreNotConnected, unconnected.Kind);
+
+        Assert.Empty(await store.ListKeysAsync(other.Tenant, null, 10, ct));
+        var audit = new List<AuditRecord>();
+        await foreach (var record in store.ReadAuditAsync(1, ct))
+        {
+            audit.Add(record);
+        }
+
+        Assert.Single(audit);
     }
 }

@@ -90,8 +90,8 @@ internal sealed class KeyMetadataCachingStore
     public ValueTask<IReadOnlyList<KeyRecord>> ListKeysAsync(string tenant, string? afterKeyId, int limit, CancellationToken cancellationToken = default) =>
         _inner.ListKeysAsync(tenant, afterKeyId, limit, cancellationToken);
 
-    public ValueTask<IReadOnlyList<KeyRecord>> ListKeysDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
-        _inner.ListKeysDueAsync(now, limit, cancellationToken);
+    public ValueTask<IReadOnlyList<KeyRecord>> ListKeysDueAsync(DateTimeOffset now, KeyRecord? after, int limit, CancellationToken cancellationToken = default) =>
+        _inner.ListKeysDueAsync(now, after, limit, cancellationToken);
 
     public ValueTask<IReadOnlyList<KeyVersionRecord>> ListKeyVersionsAsync(string tenant, string keyId, CancellationToken cancellationToken = default) =>
         _inner.ListKeyVersionsAsync(tenant, keyId, cancellationToken);

@@ -134,12 +134,19 @@ public sealed class SqliteKmsStore : IKmsStore
             cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<KeyRecord>> ListKeysDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<KeyRecord>> ListKeysDueAsync(DateTimeOffset now, KeyRecord? after, int limit, CancellationToken cancellationToken = default) =>
         QueryAsync(
-            "SELECT record FROM kms_keys WHERE due_ms IS NOT NULL AND due_ms <= $now ORDER BY due_ms LIMIT $limit",
+            """
+            SELECT record FROM kms_keys
+            WHERE due_ms IS NOT NULL AND due_ms <= $now AND (due_ms > $afterDue OR (due_ms = $afterDue AND lane > $afterLane))
+            ORDER BY due_ms, lane LIMIT $limit
+            """,
             c =>
             {
+                var (afterDue, afterLane) = KeyDue.Cursor(after);
                 c.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+                c.Parameters.AddWithValue("$afterDue", afterDue);
+                c.Parameters.AddWithValue("$afterLane", afterLane);
                 c.Parameters.AddWithValue("$limit", limit);
             },
             r => ReadKey(r.GetString(0)),
@@ -477,6 +484,7 @@ public sealed class SqliteKmsStore : IKmsStore
         switch (change)
         {
             case InsertKey(var key):
+                await RequireCustomKeyStoreAsync(key, cancellationToken).ConfigureAwait(false);
                 command.CommandText = "INSERT INTO kms_keys (lane, tenant, key_id, revision, due_ms, record) VALUES ($lane, $tenant, $key, $revision, $due, $record)";
                 BindKey(command, key);
                 break;
@@ -545,7 +553,8 @@ public sealed class SqliteKmsStore : IKmsStore
                 command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(grant, StoreJsonContext.Default.GrantRecord));
                 break;
             case UpdateGrant(var grant):
-                command.CommandText = "UPDATE kms_grants SET record = $record WHERE lane = $lane AND grant_id = $grant";
+                command.CommandText = "UPDATE kms_grants SET record = $record WHERE lane = $lane AND grant_id = $grant AND coalesce(json_extract(record, '$.Revision'), 0) = $previous";
+                command.Parameters.AddWithValue("$previous", grant.Revision - 1);
                 command.Parameters.AddWithValue("$lane", KeyLane.Compute(grant.Tenant, grant.KeyId));
                 command.Parameters.AddWithValue("$grant", grant.GrantId);
                 command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(grant, StoreJsonContext.Default.GrantRecord));
@@ -594,6 +603,22 @@ public sealed class SqliteKmsStore : IKmsStore
         {
             throw KmsChangeConflict.For(change);
         }
+    }
+
+    /// <summary>Inside the writer's transaction: a key of a custom key store is inserted only while the store exists and is connected.</summary>
+    private async Task RequireCustomKeyStoreAsync(KeyRecord key, CancellationToken cancellationToken)
+    {
+        if (key.CustomKeyStoreId is null)
+        {
+            return;
+        }
+
+        using var command = _writer.CreateCommand();
+        command.CommandText = "SELECT record FROM kms_custom_key_stores WHERE tenant = $tenant AND store_id = $id";
+        command.Parameters.AddWithValue("$tenant", key.Tenant);
+        command.Parameters.AddWithValue("$id", key.CustomKeyStoreId);
+        var json = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        CustomKeyStoreGuard.Check(key, json is null ? null : JsonSerializer.Deserialize(json, StoreJsonContext.Default.CustomKeyStoreRecord));
     }
 
     private static void BindKey(SqliteCommand command, KeyRecord key)
