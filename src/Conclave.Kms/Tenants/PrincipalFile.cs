@@ -16,6 +16,13 @@ namespace Conclave.Kms.Tenants;
 /// Writes go to a temporary file that replaces the old one, so a crash leaves the old or the new
 /// file, never a torn one.
 /// <para>
+/// Several processes may write the file (the server, <c>conclave principal create|delete</c>): every
+/// write holds an exclusive lock on <c>&lt;file&gt;.lock</c> (mode 0600, opened with
+/// <see cref="FileShare.None"/>, which is <c>flock(LOCK_EX)</c> on Unix) across its read-modify-write:
+/// it re-reads the file under the lock, applies its one change, and renames the new file into place,
+/// so concurrent writers never lose each other's changes.
+/// </para>
+/// <para>
 /// Another process (<c>conclave principal create|delete</c>) may change the file: lookups check its
 /// modification time at most once per second and reload the principals when it changed, so a new
 /// principal works and a deleted one stops working within about a second.
@@ -25,6 +32,7 @@ public sealed class PrincipalFile : IPrincipalDirectory, IDisposable
 {
     private const int TagLength = 16;
     private const int NonceLength = 12;
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
     private static readonly byte[] FileKeyContext = Encoding.UTF8.GetBytes("conclave/kms/principals/file-key/v1");
 
     private readonly string _path;
@@ -54,24 +62,23 @@ public sealed class PrincipalFile : IPrincipalDirectory, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(root);
         path = Path.GetFullPath(path);
-        if (File.Exists(path))
+        if (!File.Exists(path))
         {
-            var document = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), PrincipalFileJsonContext.Default.PrincipalDocument)
-                ?? throw new InvalidOperationException($"The principals file '{path}' is empty or malformed.");
-            if (document.Version != 1)
+            // Creating is a write: under the lock, and only if no other writer created it meanwhile.
+            using var writerLock = await AcquireWriterLockAsync(path, cancellationToken).ConfigureAwait(false);
+            if (!File.Exists(path))
             {
-                throw new InvalidOperationException($"The principals file '{path}' has version {document.Version}; this build reads version 1.");
+                var key = SecretBytes.Create(32, 0, static (buffer, _) => RandomNumberGenerator.Fill(buffer));
+                var wrapped = await root.WrapAsync(key, FileKeyContext, cancellationToken).ConfigureAwait(false);
+                var file = new PrincipalFile(path, key, wrapped, []);
+                await file.SaveAsync(cancellationToken).ConfigureAwait(false);
+                return file;
             }
-
-            var fileKey = await root.UnwrapAsync(document.WrappedFileKey, FileKeyContext, cancellationToken).ConfigureAwait(false);
-            return new PrincipalFile(path, fileKey, document.WrappedFileKey, document.Principals);
         }
 
-        var key = SecretBytes.Create(32, 0, static (buffer, _) => RandomNumberGenerator.Fill(buffer));
-        var wrapped = await root.WrapAsync(key, FileKeyContext, cancellationToken).ConfigureAwait(false);
-        var file = new PrincipalFile(path, key, wrapped, []);
-        await file.SaveAsync(cancellationToken).ConfigureAwait(false);
-        return file;
+        var document = await ReadDocumentAsync(path, cancellationToken).ConfigureAwait(false);
+        var fileKey = await root.UnwrapAsync(document.WrappedFileKey, FileKeyContext, cancellationToken).ConfigureAwait(false);
+        return new PrincipalFile(path, fileKey, document.WrappedFileKey, document.Principals);
     }
 
     /// <summary>
@@ -104,16 +111,13 @@ public sealed class PrincipalFile : IPrincipalDirectory, IDisposable
             Array.Clear(chars);
             var sealedSecret = Seal(accessKeyId, secretText);
             var entry = new Entry(accessKeyId, accountId, userName, sealedSecret);
-            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                _entries[accessKeyId] = entry;
-                await SaveAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeGate.Release();
-            }
+            await WriteAsync(
+                entries =>
+                {
+                    entries[accessKeyId] = entry;
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
 
             return (new KmsPrincipal(accessKeyId, accountId, userName), SecretBytes.Copy(secretText));
         }
@@ -128,21 +132,7 @@ public sealed class PrincipalFile : IPrincipalDirectory, IDisposable
     public async Task<bool> DeleteAsync(string accessKeyId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(accessKeyId);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_entries.TryRemove(accessKeyId, out _))
-            {
-                return false;
-            }
-
-            await SaveAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        return await WriteAsync(entries => entries.TryRemove(accessKeyId, out _), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The principals in the file (public data only).</summary>
@@ -198,22 +188,99 @@ public sealed class PrincipalFile : IPrincipalDirectory, IDisposable
                 return;
             }
 
-            var current = document.Principals.ToDictionary(e => e.AccessKeyId, StringComparer.Ordinal);
-            foreach (var gone in _entries.Keys.Where(k => !current.ContainsKey(k)).ToList())
-            {
-                _entries.TryRemove(gone, out _);
-            }
-
-            foreach (var (id, entry) in current)
-            {
-                _entries[id] = entry;
-            }
-
+            Replace(document);
             _loadedWriteTime = writeTime;
         }
         finally
         {
             _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// One write: under this instance's gate and the file's writer lock, re-reads the file (another
+    /// process may have changed it), applies <paramref name="change"/> to the entries, and saves them
+    /// if it returns true. Returns what <paramref name="change"/> returned.
+    /// </summary>
+    private async Task<bool> WriteAsync(Func<ConcurrentDictionary<string, Entry>, bool> change, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var writerLock = await AcquireWriterLockAsync(_path, cancellationToken).ConfigureAwait(false);
+            if (File.Exists(_path))
+            {
+                var document = await ReadDocumentAsync(_path, cancellationToken).ConfigureAwait(false);
+                if (!document.WrappedFileKey.AsSpan().SequenceEqual(_wrappedFileKey))
+                {
+                    throw new InvalidOperationException($"The principals file '{_path}' was replaced by one sealed under another file key; reopen it.");
+                }
+
+                Replace(document);
+            }
+
+            if (!change(_entries))
+            {
+                return false;
+            }
+
+            await SaveAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The exclusive writer lock of the file at <paramref name="path"/>: <c>&lt;path&gt;.lock</c> opened
+    /// with <see cref="FileShare.None"/> (flock on Unix), retried until <see cref="LockTimeout"/>.
+    /// Disposing releases it. The lock file stays (removing it would race with the next writer).
+    /// </summary>
+    private static async Task<FileStream> AcquireWriterLockAsync(string path, CancellationToken cancellationToken)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path + ".lock", options);
+            }
+            catch (IOException) when (waited.Elapsed < LockTimeout)
+            {
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<PrincipalDocument> ReadDocumentAsync(string path, CancellationToken cancellationToken)
+    {
+        var document = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), PrincipalFileJsonContext.Default.PrincipalDocument)
+            ?? throw new InvalidOperationException($"The principals file '{path}' is empty or malformed.");
+        return document.Version == 1
+            ? document
+            : throw new InvalidOperationException($"The principals file '{path}' has version {document.Version}; this build reads version 1.");
+    }
+
+    /// <summary>Makes the loaded entries exactly those of <paramref name="document"/>.</summary>
+    private void Replace(PrincipalDocument document)
+    {
+        var current = document.Principals.ToDictionary(e => e.AccessKeyId, StringComparer.Ordinal);
+        foreach (var gone in _entries.Keys.Where(k => !current.ContainsKey(k)).ToList())
+        {
+            _entries.TryRemove(gone, out _);
+        }
+
+        foreach (var (id, entry) in current)
+        {
+            _entries[id] = entry;
         }
     }
 

@@ -55,4 +55,61 @@ public sealed class PrincipalFileTests : IDisposable
 
         await Assert.ThrowsAnyAsync<System.Security.Cryptography.CryptographicException>(async () => await PrincipalFile.OpenOrCreateAsync(path, otherRoot, Ct));
     }
+
+    [Fact]
+    public async Task Concurrent_writers_through_separate_instances_lose_no_principal()
+    {
+        using var root = await SoftwareRootKeyProvider.OpenOrCreateAsync(Path.Combine(_directory, "root.key"), Ct);
+        var path = Path.Combine(_directory, "principals.json");
+        var opened = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PrincipalFile.OpenOrCreateAsync(path, root, Ct)));
+        var files = opened.ToList();
+        try
+        {
+            using (var first = await PrincipalFile.OpenOrCreateAsync(path, root, Ct))
+            {
+                Assert.Equal(0, first.Count); // all opened one file (one file key), not three
+            }
+
+            var doomed = await files[0].CreateAsync("111122223333", "doomed", Ct);
+            doomed.SecretAccessKey.Dispose();
+            var creates = files.SelectMany((file, i) => Enumerable.Range(0, 8).Select(j => Task.Run(async () =>
+            {
+                var (principal, secret) = await file.CreateAsync("111122223333", $"user-{i}-{j}", Ct);
+                secret.Dispose();
+                return principal.AccessKeyId;
+            }, Ct))).ToList();
+            var deleting = Task.Run(async () => await files[2].DeleteAsync(doomed.Principal.AccessKeyId, Ct), Ct);
+            var created = await Task.WhenAll(creates);
+            Assert.True(await deleting);
+
+            using var reopened = await PrincipalFile.OpenOrCreateAsync(path, root, Ct);
+            Assert.Equal(created.Order(StringComparer.Ordinal), reopened.List().Select(p => p.AccessKeyId));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path + ".lock"));
+        }
+        finally
+        {
+            files.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task A_write_waits_while_another_writer_holds_the_lock()
+    {
+        using var root = await SoftwareRootKeyProvider.OpenOrCreateAsync(Path.Combine(_directory, "root.key"), Ct);
+        var path = Path.Combine(_directory, "principals.json");
+        using var file = await PrincipalFile.OpenOrCreateAsync(path, root, Ct);
+        Task<(KmsPrincipal Principal, Conclave.Crypto.SecretBytes SecretAccessKey)> creating;
+        using (new FileStream(path + ".lock", FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            creating = file.CreateAsync("111122223333", "waiting", Ct);
+            await Task.Delay(300, Ct);
+            Assert.False(creating.IsCompleted);
+            using var reader = await PrincipalFile.OpenOrCreateAsync(path, root, Ct); // readers take no lock
+            Assert.Equal(0, reader.Count);
+        }
+
+        (await creating).SecretAccessKey.Dispose();
+        Assert.Equal(1, file.Count);
+    }
 }
