@@ -8,6 +8,7 @@ using Conclave.Kms.Api;
 using Conclave.Kms.Service;
 using Conclave.Kms.Tenants;
 using Conclave.Server;
+using Conclave.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using KmsActions = Conclave.Kms.Api.Actions;
 
@@ -120,6 +121,7 @@ public sealed class KmsBenchHarness : IAsyncDisposable
 
     private readonly string _directory;
     private readonly KmsServer _server;
+    private PostgresTestServer? _postgres;
     private readonly AmazonKeyManagementServiceClient _client;
     private readonly KmsPrincipal _principal;
     private readonly string _symmetricKeyId;
@@ -142,13 +144,28 @@ public sealed class KmsBenchHarness : IAsyncDisposable
     /// <summary>The 1 KiB plaintext.</summary>
     public byte[] Plaintext { get; } = RandomNumberGenerator.GetBytes(PlaintextSize);
 
-    /// <summary>Starts the server in a fresh temporary directory and creates the two keys through the SDK.</summary>
-    public static async Task<KmsBenchHarness> StartAsync()
+    /// <summary>
+    /// Starts the server in a fresh temporary directory and creates the two keys through the SDK. With
+    /// <paramref name="postgres"/>, the KMS store is PostgreSQL: a throwaway real server
+    /// (<see cref="PostgresTestServer"/>: initdb in a temp directory, 127.0.0.1 on a free port,
+    /// fsync on), stopped and deleted when the harness is disposed.
+    /// </summary>
+    public static async Task<KmsBenchHarness> StartAsync(bool postgres = false)
     {
         var directory = Directory.CreateTempSubdirectory("conclave-kms-bench-").FullName;
+        PostgresTestServer? postgresServer = null;
+        string? connectionString = null;
+        if (postgres)
+        {
+            postgresServer = await PostgresTestServer.StartAsync().ConfigureAwait(false);
+            connectionString = await postgresServer.CreateDatabaseAsync().ConfigureAwait(false);
+        }
+
         var server = await KmsServer.StartAsync(new KmsServerOptions
         {
             DataDirectory = directory,
+            Store = postgres ? "postgres" : "sqlite",
+            PostgresConnectionString = connectionString,
             ApiPort = 0,
             CreateDevelopmentPrincipal = true,
             // CONCLAVE_BENCH_NO_METADATA_CACHE=1 measures the store-read path as it was before the cache.
@@ -167,7 +184,7 @@ public sealed class KmsBenchHarness : IAsyncDisposable
         var principal = server.Principals.List().Single(p => p.AccessKeyId == akid);
         var symmetric = await client.CreateKeyAsync(new CreateKeyRequest { Description = "bench symmetric", KeySpec = KeySpec.SYMMETRIC_DEFAULT, KeyUsage = KeyUsageType.ENCRYPT_DECRYPT });
         var signing = await client.CreateKeyAsync(new CreateKeyRequest { Description = "bench p256", KeySpec = KeySpec.ECC_NIST_P256, KeyUsage = KeyUsageType.SIGN_VERIFY });
-        var harness = new KmsBenchHarness(directory, server, client, principal, symmetric.KeyMetadata.KeyId, signing.KeyMetadata.KeyId);
+        var harness = new KmsBenchHarness(directory, server, client, principal, symmetric.KeyMetadata.KeyId, signing.KeyMetadata.KeyId) { _postgres = postgresServer };
         // One call of each kind so the first measured call does not pay for connection setup and key loading.
         await harness.SdkEncryptDecryptAsync();
         await harness.SdkSignAsync();
@@ -285,6 +302,11 @@ public sealed class KmsBenchHarness : IAsyncDisposable
         }
 
         await _server.DisposeAsync().ConfigureAwait(false);
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync().ConfigureAwait(false);
+        }
+
         Directory.Delete(_directory, recursive: true);
     }
 

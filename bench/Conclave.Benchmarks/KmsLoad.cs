@@ -4,8 +4,8 @@ using System.Globalization;
 namespace Conclave.Benchmarks;
 
 /// <summary>
-/// <c>kms-load [seconds] [concurrency]</c>: a loopback load generator against an in-process
-/// <see cref="KmsBenchHarness"/>. For each scenario (SDK Encrypt+Decrypt of 1 KiB, SDK P-256 Sign,
+/// <c>kms-load [seconds] [concurrency] [filter] [--postgres]</c>: a loopback load generator against an in-process
+/// <see cref="KmsBenchHarness"/> (its store SQLite, or with <c>--postgres</c> a throwaway real PostgreSQL server on 127.0.0.1). For each scenario (SDK Encrypt+Decrypt of 1 KiB, SDK P-256 Sign,
 /// the recorded SDK requests replayed with a plain HttpClient (server cost without the SDK), the SDK
 /// against a stub that answers recorded responses (SDK cost without the server), and SDK-free calls
 /// on the service in process) it keeps <c>concurrency</c> workers busy for
@@ -17,11 +17,13 @@ public static class KmsLoad
     public static async Task RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        var postgres = args.Contains("--postgres", StringComparer.Ordinal);
+        args = args.Where(a => a != "--postgres").ToArray();
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 15;
         var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
         var only = args.Length > 2 ? args[2] : null;
-        await using var harness = await KmsBenchHarness.StartAsync().ConfigureAwait(false);
-        Console.WriteLine($"kms-load: {seconds} s per scenario, {concurrency} in flight, {Environment.ProcessorCount} logical CPUs, .NET {Environment.Version}");
+        await using var harness = await KmsBenchHarness.StartAsync(postgres).ConfigureAwait(false);
+        Console.WriteLine($"kms-load: store {(postgres ? "postgres" : "sqlite")}, {seconds} s per scenario, {concurrency} in flight, {Environment.ProcessorCount} logical CPUs, .NET {Environment.Version}");
         Console.WriteLine($"{"scenario",-38} {"ops",9} {"ops/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
         (string Name, Func<Task> Operation)[] scenarios =
         [
