@@ -29,4 +29,7 @@ public enum KmsConflictKind
 
     /// <summary>The custom key store does not exist, changed meanwhile, or (on delete) still has keys.</summary>
     CustomKeyStoreChanged,
+
+    /// <summary>The audit checkpoint names a record that is not in the log with that hash, or that record has a checkpoint already.</summary>
+    AuditCheckpointRefused,
 }
