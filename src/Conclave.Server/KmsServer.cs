@@ -29,6 +29,7 @@ public sealed partial class KmsServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _maintenance;
     private readonly ILogger _log;
+    private readonly TimeProvider _time;
 
     private KmsServer(IRootKeyProvider root, IKmsStore store, PrincipalFile principals, TenantKeyring keyring, KmsService service, KmsApiHost api, KmsServerOptions options, ILogger log)
     {
@@ -39,6 +40,7 @@ public sealed partial class KmsServer : IAsyncDisposable
         Service = service;
         _api = api;
         _log = log;
+        _time = options.Time;
         _maintenance = RunMaintenanceAsync(options.MaintenanceInterval, options.Time);
     }
 
@@ -106,6 +108,11 @@ public sealed partial class KmsServer : IAsyncDisposable
                 server.Development = await server.EnsureDevelopmentPrincipalAsync(options.DataDirectory, cancellationToken).ConfigureAwait(false);
             }
 
+            if (options.AuditCheckpointBridge is { } checkpointBridge)
+            {
+                server.StartAuditCheckpoints(checkpointBridge, options.AuditCheckpointInterval, options.AuditCheckpointWalletId);
+            }
+
             LogStarted(log, api.Address, options.RootKeyProvider, options.Store);
             return server;
         }
@@ -126,6 +133,7 @@ public sealed partial class KmsServer : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _api.DisposeAsync().ConfigureAwait(false);
         await _maintenance.ConfigureAwait(false);
+        await StopAuditCheckpointsAsync().ConfigureAwait(false);
         _keyring.Dispose();
         _principals.Dispose();
         await _store.DisposeAsync().ConfigureAwait(false);

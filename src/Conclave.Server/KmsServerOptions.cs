@@ -30,6 +30,18 @@ public sealed record KmsServerOptions
     /// </summary>
     public TimeSpan KeyMetadataMaxStaleness { get; init; } = Conclave.Kms.Service.KmsService.DefaultKeyMetadataMaxStaleness;
 
+    /// <summary>
+    /// The bridge API of the MPC cluster whose threshold Ed25519 key signs audit checkpoints, or null
+    /// (no checkpoints; <c>conclave up</c> starts them with its own cluster once the bridge is up).
+    /// </summary>
+    public Uri? AuditCheckpointBridge { get; init; }
+
+    /// <summary>How often a checkpoint of the audit log's head is signed (when the log grew).</summary>
+    public TimeSpan AuditCheckpointInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The MPC wallet that signs checkpoints (an ed25519 wallet, created on first use).</summary>
+    public string AuditCheckpointWalletId { get; init; } = Conclave.Kms.Audit.AuditCheckpointer.DefaultWalletId;
+
     /// <summary>The clock (tests move it).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

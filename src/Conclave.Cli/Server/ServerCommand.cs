@@ -4,8 +4,10 @@ using Conclave.Server;
 namespace Conclave.Cli.Server;
 
 /// <summary>
-/// <c>conclave server [--data-dir ./.conclave] [--api-port 7600] [--root-key software|pkcs11] [--store sqlite|postgres]</c>:
-/// the KMS API (AWS KMS JSON 1.1, SigV4) on 127.0.0.1. The PKCS#11 root key is configured with
+/// <c>conclave server [--data-dir ./.conclave] [--api-port 7600] [--root-key software|pkcs11] [--store sqlite|postgres]
+/// [--audit-checkpoint-bridge URL [--audit-checkpoint-interval SECONDS] [--audit-checkpoint-wallet ID]]</c>:
+/// the KMS API (AWS KMS JSON 1.1, SigV4) on 127.0.0.1; with a bridge URL, the audit log's head is
+/// signed by a threshold Ed25519 key of that MPC cluster every interval (signed checkpoints). The PKCS#11 root key is configured with
 /// <c>HSM_LIB_PATH</c>, <c>HSM_PIN</c>, <c>HSM_SLOT</c>, <c>HSM_KEY_LABEL</c>; the PostgreSQL store
 /// with <c>CONCLAVE_KMS_POSTGRES</c> (a connection string; from the environment so no password is
 /// in argv). Prints <c>ready kms=&lt;url&gt;</c> once serving; stops on SIGINT/SIGTERM.
@@ -22,12 +24,32 @@ internal static class ServerCommand
         var store = new Option<string>("--store") { Description = "Store: sqlite (embedded) or postgres (CONCLAVE_KMS_POSTGRES).", DefaultValueFactory = _ => "sqlite" };
         store.AcceptOnlyFromAmong("sqlite", "postgres");
         var devPrincipal = new Option<bool>("--dev-principal") { Description = "Create a development principal on first start and write <data-dir>/dev-credentials.env." };
+        var checkpointBridge = new Option<Uri?>("--audit-checkpoint-bridge") { Description = "Bridge API URL of the MPC cluster whose threshold key signs audit checkpoints (none: no checkpoints)." };
+        checkpointBridge.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<Uri?>() is { } uri && (!uri.IsAbsoluteUri || uri.Scheme is not ("http" or "https")))
+            {
+                result.AddError("--audit-checkpoint-bridge must be an absolute http or https URL.");
+            }
+        });
+        var checkpointInterval = new Option<int>("--audit-checkpoint-interval") { Description = "Seconds between audit checkpoints.", DefaultValueFactory = _ => 60 };
+        checkpointInterval.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 86_400)
+            {
+                result.AddError("--audit-checkpoint-interval must be 1 to 86400 seconds.");
+            }
+        });
+        var checkpointWallet = new Option<string>("--audit-checkpoint-wallet") { Description = "The MPC wallet (ed25519, created on first use) that signs audit checkpoints.", DefaultValueFactory = _ => Conclave.Kms.Audit.AuditCheckpointer.DefaultWalletId };
         var command = new Command("server", "Serve the KMS API (AWS KMS compatible) on 127.0.0.1.");
         command.Options.Add(dataDir);
         command.Options.Add(apiPort);
         command.Options.Add(rootKey);
         command.Options.Add(store);
         command.Options.Add(devPrincipal);
+        command.Options.Add(checkpointBridge);
+        command.Options.Add(checkpointInterval);
+        command.Options.Add(checkpointWallet);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new KmsServerOptions
@@ -38,6 +60,9 @@ internal static class ServerCommand
                 Store = parse.GetRequiredValue(store),
                 PostgresConnectionString = Environment.GetEnvironmentVariable("CONCLAVE_KMS_POSTGRES"),
                 CreateDevelopmentPrincipal = parse.GetValue(devPrincipal),
+                AuditCheckpointBridge = parse.GetValue(checkpointBridge),
+                AuditCheckpointInterval = TimeSpan.FromSeconds(parse.GetValue(checkpointInterval)),
+                AuditCheckpointWalletId = parse.GetRequiredValue(checkpointWallet),
             };
             return await RunAsync(options, Console.Out, Console.Error, cancellationToken).ConfigureAwait(false);
         });

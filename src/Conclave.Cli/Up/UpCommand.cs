@@ -118,6 +118,9 @@ internal static class UpCommand
         return 0;
     }
 
+    /// <summary>How often <c>conclave up</c> signs a checkpoint of the KMS audit log with its own cluster.</summary>
+    internal static readonly TimeSpan AuditCheckpointInterval = TimeSpan.FromMinutes(1);
+
     internal static async Task PrintBannerAsync(TextWriter stdout, string shape, string dataDirectory, bool created, Uri bridge, KmsServer kms)
     {
         var url = bridge.ToString().TrimEnd('/');
@@ -137,6 +140,13 @@ internal static class UpCommand
             await stdout.WriteLineAsync("  aws kms create-key   # with the exports above").ConfigureAwait(false);
             await PrintLocalKeyStoreAsync(stdout, bridge, kms).ConfigureAwait(false);
         }
+
+        if (kms.AuditCheckpointer is null)
+        {
+            kms.StartAuditCheckpoints(bridge, AuditCheckpointInterval);
+        }
+
+        await stdout.WriteLineAsync($"  audit log  signed every {AuditCheckpointInterval.TotalSeconds:0} s by MPC wallet {kms.AuditCheckpointer!.WalletId}; check it with: conclave audit verify --data-dir {dataDirectory}").ConfigureAwait(false);
 
         await stdout.WriteLineAsync("Try:").ConfigureAwait(false);
         await stdout.WriteLineAsync($"  curl -s -X POST {url}/keygen -H 'content-type: application/json' -d '{{\"walletID\":\"demo\",\"keyType\":\"ed25519\",\"threshold\":2,\"totalParties\":3}}'").ConfigureAwait(false);

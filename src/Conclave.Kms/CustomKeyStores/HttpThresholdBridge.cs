@@ -68,6 +68,19 @@ public sealed class HttpThresholdBridge : IThresholdBridge, IDisposable
     }
 
     /// <inheritdoc />
+    public async ValueTask<byte[]> PublicKeyAsync(Uri bridge, string walletId, string keyType, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(walletId);
+        var body = await SendAsync(bridge, "pubkey/" + Uri.EscapeDataString(walletId), null, HealthTimeout, cancellationToken).ConfigureAwait(false);
+        if (StringMember(body, "walletID") != walletId || StringMember(body, "keyType") != keyType)
+        {
+            throw Invalid("pubkey answered for another wallet or key type");
+        }
+
+        return Hex(body, "publicKey");
+    }
+
+    /// <inheritdoc />
     public async ValueTask<byte[]> SignAsync(Uri bridge, string walletId, string keyType, ReadOnlyMemory<byte> payload, bool payloadIsHash, CancellationToken cancellationToken = default)
     {
         var request = new JsonObject

@@ -15,6 +15,12 @@ public interface IThresholdBridge
     ValueTask<byte[]> KeygenAsync(Uri bridge, string walletId, string keyType, int threshold, int totalParties, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// <c>GET /pubkey/{walletID}</c>: the wallet's public key (hex decoded). A wallet the cluster does
+    /// not know fails with <see cref="ThresholdBridgeFailure.WalletNotFound"/>.
+    /// </summary>
+    ValueTask<byte[]> PublicKeyAsync(Uri bridge, string walletId, string keyType, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// <c>POST /sign</c>; answers the signature (hex decoded). With <paramref name="payloadIsHash"/>,
     /// <paramref name="payload"/> is a 32-byte hash for a secp256k1 wallet (<c>messageHash</c>: the
     /// nodes make a fresh presignature for it). Otherwise it is the message itself: ed25519 signs it,

@@ -38,6 +38,9 @@ public sealed partial class KmsService
         _bridge = bridge;
     }
 
+    /// <summary>The client this service reaches custom key stores' MPC bridges with.</summary>
+    public IThresholdBridge ThresholdBridge => _bridge;
+
     /// <summary>CreateCustomKeyStore: registers an MPC bridge; the store starts DISCONNECTED.</summary>
     public ValueTask<CreateCustomKeyStoreResponse> CreateCustomKeyStoreAsync(KmsCallContext context, CreateCustomKeyStoreRequest request, CancellationToken cancellationToken = default)
     {

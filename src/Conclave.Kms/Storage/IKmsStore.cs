@@ -80,4 +80,10 @@ public interface IKmsStore : IAsyncDisposable
 
     /// <summary>The audit log from <paramref name="fromSequence"/> on, in sequence order, as stored (not verified).</summary>
     IAsyncEnumerable<AuditRecord> ReadAuditAsync(long fromSequence = 1, CancellationToken cancellationToken = default);
+
+    /// <summary>The last record of the audit log, or null while the log is empty.</summary>
+    ValueTask<AuditRecord?> GetAuditHeadAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The stored signed audit checkpoints of records <paramref name="fromSequence"/> on, in sequence order, as stored (not verified).</summary>
+    ValueTask<IReadOnlyList<AuditCheckpoint>> ListAuditCheckpointsAsync(long fromSequence = 1, CancellationToken cancellationToken = default);
 }

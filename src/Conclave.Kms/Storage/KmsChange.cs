@@ -57,3 +57,10 @@ public sealed record UpdateCustomKeyStore(CustomKeyStoreRecord Store) : KmsChang
 
 /// <summary>Deletes a custom key store. Conflict if it does not exist or any key of the tenant still names it.</summary>
 public sealed record DeleteCustomKeyStore(string Tenant, string CustomKeyStoreId) : KmsChange;
+
+/// <summary>
+/// Stores a signed audit checkpoint. Conflict (<see cref="KmsConflictKind.AuditCheckpointRefused"/>)
+/// unless the log's record <c>Checkpoint.Sequence</c> exists with exactly <c>Checkpoint.Hash</c> and
+/// no checkpoint of that record is stored yet.
+/// </summary>
+public sealed record InsertAuditCheckpoint(Conclave.Kms.Audit.AuditCheckpoint Checkpoint) : KmsChange;

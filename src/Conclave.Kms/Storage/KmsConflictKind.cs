@@ -38,4 +38,7 @@ public enum KmsConflictKind
 
     /// <summary>A grant insert found an identical named grant, or a grant update found the grant changed or gone (re-read and retry).</summary>
     GrantChanged,
+
+    /// <summary>The audit checkpoint names a record that is not in the log with that hash, or that record has a checkpoint already.</summary>
+    AuditCheckpointRefused,
 }

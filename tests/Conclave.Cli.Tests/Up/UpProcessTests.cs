@@ -27,6 +27,7 @@ public sealed class UpProcessTests : IDisposable
         var bridge = $"http://127.0.0.1:{port}";
         string publicKey;
         string storeId;
+        string checkpointKey;
         using (var up = new ConclaveProcess("up", "--data-dir", data, "--bridge-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--api-port", "0"))
         {
             await up.WaitForLineAsync("Press Ctrl-C to stop.", StartTimeout);
@@ -37,6 +38,8 @@ public sealed class UpProcessTests : IDisposable
             var keygen = await PostAsync($"{bridge}/keygen", """{"walletID":"w1","keyType":"ed25519","threshold":2,"totalParties":3}""");
             publicKey = keygen.GetProperty("publicKey").GetString()!;
             await SignEd25519Async(bridge, "w1", publicKey, null);
+            Assert.Contains("audit log  signed every 60 s by MPC wallet conclave-kms-audit", up.Output, StringComparison.Ordinal);
+            checkpointKey = await WaitForSignedCheckpointsAsync(data, 1);
             Assert.Equal(0, await up.InterruptAsync(TimeSpan.FromSeconds(60)));
         }
 
@@ -47,7 +50,40 @@ public sealed class UpProcessTests : IDisposable
             var pubkey = await GetAsync($"{bridge}/pubkey/w1");
             Assert.Equal(publicKey, pubkey.GetProperty("publicKey").GetString());
             await SignEd25519Async(bridge, "w1", publicKey, ["node2", "node3"]);
+            Assert.Equal(checkpointKey, await WaitForSignedCheckpointsAsync(data, 2));
             Assert.Equal(0, await up.InterruptAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        // The restarted system signed the new head with the same (pinned) threshold key, and a
+        // verifier pinning another key refuses the log.
+        using (var verify = new ConclaveProcess("audit", "verify", "--data-dir", data, "--checkpoint-key", checkpointKey))
+        {
+            await verify.WaitForLineAsync("(pinned)", TimeSpan.FromSeconds(30));
+            Assert.Equal(0, await verify.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Matches("audit: [2-9] signed checkpoints verified", verify.Output);
+        }
+
+        using var wrongKey = new ConclaveProcess("audit", "verify", "--data-dir", data, "--checkpoint-key", new string('1', 64));
+        await wrongKey.WaitForLineAsync("is not signed by the pinned checkpoint key", TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await wrongKey.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>Runs <c>conclave audit verify</c> until the log has <paramref name="count"/> signed checkpoints (one is taken in the background at each start); answers their key.</summary>
+    private static async Task<string> WaitForSignedCheckpointsAsync(string data, int count)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (true)
+        {
+            using var verify = new ConclaveProcess("audit", "verify", "--data-dir", data);
+            Assert.Equal(0, await verify.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            var found = System.Text.RegularExpressions.Regex.Match(verify.Output, "audit: ([0-9]+) signed checkpoints verified, .* key ([0-9a-f]{64}) \\(not pinned");
+            if (found.Success && int.Parse(found.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= count)
+            {
+                return found.Groups[2].Value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "no signed audit checkpoint appeared: " + verify.Output);
+            await Task.Delay(500, Ct);
         }
     }
 

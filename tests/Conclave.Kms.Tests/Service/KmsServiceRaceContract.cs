@@ -186,6 +186,9 @@ public abstract class KmsServiceRaceContract
             return _publicKey;
         }
 
+        public ValueTask<byte[]> PublicKeyAsync(Uri bridge, string walletId, string keyType, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("Not used by these tests.");
+
         public ValueTask<byte[]> SignAsync(Uri bridge, string walletId, string keyType, ReadOnlyMemory<byte> payload, bool payloadIsHash, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException("Signing is not part of these tests.");
     }

@@ -157,6 +157,9 @@ public sealed class KmsServiceThresholdTests
 
         public bool LastPayloadIsHash { get; private set; }
 
+        public ValueTask<byte[]> PublicKeyAsync(Uri bridge, string walletId, string keyType, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException<byte[]>(new ThresholdBridgeException(ThresholdBridgeFailure.WalletNotFound, "scripted: no such wallet"));
+
         public ValueTask<byte[]> SignAsync(Uri bridge, string walletId, string keyType, ReadOnlyMemory<byte> payload, bool payloadIsHash, CancellationToken cancellationToken = default)
         {
             LastPayload = payload.ToArray();

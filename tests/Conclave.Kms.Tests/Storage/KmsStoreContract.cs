@@ -415,4 +415,57 @@ public abstract class KmsStoreContract
 
         Assert.Single(audit);
     }
+
+    [Fact]
+    public async Task The_audit_head_is_the_last_record_and_absent_while_the_log_is_empty()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await OpenAsync();
+        Assert.Null(await store.GetAuditHeadAsync(ct));
+
+        await store.CommitAsync([], Audit("DescribeKey"), ct);
+        await store.CommitAsync([], Audit("ListKeys"), ct);
+
+        var head = await store.GetAuditHeadAsync(ct);
+        var records = await ReadAllAsync(store);
+        Assert.NotNull(head);
+        Assert.Equal(2, head.Sequence);
+        Assert.Equal(records[^1].Hash, head.Hash);
+        Assert.Equal(records[^1].Entry.Action, head.Entry.Action);
+    }
+
+    [Fact]
+    public async Task An_audit_checkpoint_is_stored_only_for_a_record_in_the_log_with_its_hash_and_only_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await OpenAsync();
+        await store.CommitAsync([], Audit("DescribeKey"), ct);
+        await store.CommitAsync([], Audit("ListKeys"), ct);
+        var head = (await store.GetAuditHeadAsync(ct))!;
+        var checkpoint = new AuditCheckpoint(head.Sequence, head.Hash, Now, "conclave-kms-audit", RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(64));
+
+        var wrongHash = await Assert.ThrowsAsync<KmsConflictException>(async () =>
+            await store.CommitAsync([new InsertAuditCheckpoint(checkpoint with { Hash = RandomNumberGenerator.GetBytes(32) })], Audit("conclave:AuditCheckpoint"), ct));
+        var missingRecord = await Assert.ThrowsAsync<KmsConflictException>(async () =>
+            await store.CommitAsync([new InsertAuditCheckpoint(checkpoint with { Sequence = 7 })], Audit("conclave:AuditCheckpoint"), ct));
+        Assert.Equal(KmsConflictKind.AuditCheckpointRefused, wrongHash.Kind);
+        Assert.Equal(KmsConflictKind.AuditCheckpointRefused, missingRecord.Kind);
+        Assert.Empty(await store.ListAuditCheckpointsAsync(1, ct));
+        Assert.Equal(2, (await store.GetAuditHeadAsync(ct))!.Sequence);
+
+        await store.CommitAsync([new InsertAuditCheckpoint(checkpoint)], Audit("conclave:AuditCheckpoint"), ct);
+        var again = await Assert.ThrowsAsync<KmsConflictException>(async () =>
+            await store.CommitAsync([new InsertAuditCheckpoint(checkpoint with { Signature = RandomNumberGenerator.GetBytes(64) })], Audit("conclave:AuditCheckpoint"), ct));
+
+        Assert.Equal(KmsConflictKind.AuditCheckpointRefused, again.Kind);
+        var stored = Assert.Single(await store.ListAuditCheckpointsAsync(1, ct));
+        Assert.Equal(checkpoint.Sequence, stored.Sequence);
+        Assert.Equal(checkpoint.Hash, stored.Hash);
+        Assert.Equal(checkpoint.Time, stored.Time);
+        Assert.Equal(checkpoint.WalletId, stored.WalletId);
+        Assert.Equal(checkpoint.PublicKey, stored.PublicKey);
+        Assert.Equal(checkpoint.Signature, stored.Signature);
+        Assert.Empty(await store.ListAuditCheckpointsAsync(checkpoint.Sequence + 1, ct));
+        Assert.True(AuditChain.Verify(await ReadAllAsync(store)).IsValid);
+    }
 }

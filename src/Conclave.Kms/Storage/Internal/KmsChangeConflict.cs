@@ -22,6 +22,7 @@ internal static class KmsChangeConflict
         InsertCustomKeyStore c => new(KmsConflictKind.CustomKeyStoreExists, $"A custom key store named {c.Store.Name} or with id {c.Store.CustomKeyStoreId} already exists."),
         UpdateCustomKeyStore c => new(KmsConflictKind.CustomKeyStoreChanged, $"Custom key store '{c.Store.CustomKeyStoreId}' changed meanwhile, no longer exists, or its new name is taken."),
         DeleteCustomKeyStore c => new(KmsConflictKind.CustomKeyStoreChanged, $"Custom key store '{c.CustomKeyStoreId}' no longer exists or still has keys."),
+        InsertAuditCheckpoint c => new(KmsConflictKind.AuditCheckpointRefused, $"Audit record {c.Checkpoint.Sequence} is not in the log with the checkpoint's hash, or has a checkpoint already."),
         ReplaceTags => throw new UnreachableException("Replacing tags cannot conflict."),
         _ => throw new UnreachableException($"Unknown change {change.GetType().Name}."),
     };

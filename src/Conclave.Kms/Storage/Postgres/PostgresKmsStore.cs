@@ -49,6 +49,9 @@ public sealed class PostgresKmsStore : IKmsStore
             seq bigint PRIMARY KEY, time_ms bigint NOT NULL, principal text NOT NULL, tenant text NOT NULL,
             action text NOT NULL, key_id text, key_version integer, request_id text NOT NULL, outcome text NOT NULL,
             request_digest bytea NOT NULL, prev_hash bytea NOT NULL, hash bytea NOT NULL);
+        CREATE TABLE IF NOT EXISTS kms_audit_checkpoints (
+            seq bigint PRIMARY KEY, hash bytea NOT NULL, time_ms bigint NOT NULL, wallet_id text NOT NULL,
+            public_key bytea NOT NULL, signature bytea NOT NULL);
         CREATE TABLE IF NOT EXISTS kms_audit_head (
             id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL, hash bytea NOT NULL);
         INSERT INTO kms_audit_head (id, seq, hash) VALUES (1, 0, @genesis) ON CONFLICT (id) DO NOTHING;
@@ -322,30 +325,33 @@ public sealed class PostgresKmsStore : IKmsStore
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            using var command = new NpgsqlCommand(
-                "SELECT seq, time_ms, principal, tenant, action, key_id, key_version, request_id, outcome, request_digest, prev_hash, hash FROM kms_audit WHERE seq >= @from ORDER BY seq",
-                connection);
+            using var command = new NpgsqlCommand(AuditColumns + " WHERE seq >= @from ORDER BY seq", connection);
             command.Parameters.AddWithValue("from", fromSequence);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var entry = new AuditEntry(
-                        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                        reader.GetString(2),
-                        reader.GetString(3),
-                        reader.GetString(4),
-                        reader.IsDBNull(5) ? null : reader.GetString(5),
-                        reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                        reader.GetString(7),
-                        reader.GetString(8),
-                        reader.GetFieldValue<byte[]>(9));
-                    yield return new AuditRecord(reader.GetInt64(0), entry, reader.GetFieldValue<byte[]>(10), reader.GetFieldValue<byte[]>(11));
+                    yield return ReadAuditRecord(reader);
                 }
             }
         }
     }
+
+    /// <inheritdoc />
+    public async ValueTask<AuditRecord?> GetAuditHeadAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(AuditColumns + " ORDER BY seq DESC LIMIT 1", _ => { }, ReadAuditRecord, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<AuditCheckpoint>> ListAuditCheckpointsAsync(long fromSequence = 1, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT seq, hash, time_ms, wallet_id, public_key, signature FROM kms_audit_checkpoints WHERE seq >= @from ORDER BY seq",
+            c => c.Parameters.AddWithValue("from", fromSequence),
+            r => new AuditCheckpoint(r.GetInt64(0), r.GetFieldValue<byte[]>(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), r.GetString(3), r.GetFieldValue<byte[]>(4), r.GetFieldValue<byte[]>(5)),
+            cancellationToken);
 
     /// <summary>Finishes queued commits and closes the connection pool.</summary>
     public async ValueTask DisposeAsync()
@@ -613,6 +619,19 @@ public sealed class PostgresKmsStore : IKmsStore
                 command.Parameters.AddWithValue("tenant", tenant);
                 command.Parameters.AddWithValue("id", storeId);
                 break;
+            case InsertAuditCheckpoint(var checkpoint):
+                // Only a checkpoint of a record that is in the log, with that record's hash.
+                command.CommandText = """
+                    INSERT INTO kms_audit_checkpoints (seq, hash, time_ms, wallet_id, public_key, signature)
+                    SELECT @seq, @hash, @time, @wallet, @key, @signature WHERE EXISTS (SELECT 1 FROM kms_audit WHERE seq = @seq AND hash = @hash)
+                    """;
+                command.Parameters.AddWithValue("seq", checkpoint.Sequence);
+                command.Parameters.AddWithValue("hash", checkpoint.Hash);
+                command.Parameters.AddWithValue("time", checkpoint.Time.ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("wallet", checkpoint.WalletId);
+                command.Parameters.AddWithValue("key", checkpoint.PublicKey);
+                command.Parameters.AddWithValue("signature", checkpoint.Signature);
+                break;
             default:
                 throw new UnreachableException($"Unknown change {change.GetType().Name}.");
         }
@@ -650,6 +669,23 @@ public sealed class PostgresKmsStore : IKmsStore
         command.Parameters.AddWithValue("id", key.CustomKeyStoreId);
         var json = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
         CustomKeyStoreGuard.Check(key, json is null ? null : JsonSerializer.Deserialize(json, StoreJsonContext.Default.CustomKeyStoreRecord));
+    }
+
+    private const string AuditColumns = "SELECT seq, time_ms, principal, tenant, action, key_id, key_version, request_id, outcome, request_digest, prev_hash, hash FROM kms_audit";
+
+    private static AuditRecord ReadAuditRecord(NpgsqlDataReader reader)
+    {
+        var entry = new AuditEntry(
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.GetString(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5),
+            reader.IsDBNull(6) ? null : reader.GetInt32(6),
+            reader.GetString(7),
+            reader.GetString(8),
+            reader.GetFieldValue<byte[]>(9));
+        return new AuditRecord(reader.GetInt64(0), entry, reader.GetFieldValue<byte[]>(10), reader.GetFieldValue<byte[]>(11));
     }
 
     private static void BindKey(NpgsqlCommand command, KeyRecord key)

@@ -45,6 +45,9 @@ public sealed class SqliteKmsStore : IKmsStore
             seq INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, principal TEXT NOT NULL, tenant TEXT NOT NULL,
             action TEXT NOT NULL, key_id TEXT, key_version INTEGER, request_id TEXT NOT NULL, outcome TEXT NOT NULL,
             request_digest BLOB NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS kms_audit_checkpoints (
+            seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, time_ms INTEGER NOT NULL, wallet_id TEXT NOT NULL,
+            public_key BLOB NOT NULL, signature BLOB NOT NULL);
         """;
 
     private readonly string _connectionString;
@@ -320,25 +323,30 @@ public sealed class SqliteKmsStore : IKmsStore
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT seq, time_ms, principal, tenant, action, key_id, key_version, request_id, outcome, request_digest, prev_hash, hash FROM kms_audit WHERE seq >= $from ORDER BY seq";
+            command.CommandText = AuditColumns + " WHERE seq >= $from ORDER BY seq";
             command.Parameters.AddWithValue("$from", fromSequence);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var entry = new AuditEntry(
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                    reader.GetString(7),
-                    reader.GetString(8),
-                    (byte[])reader[9]);
-                yield return new AuditRecord(reader.GetInt64(0), entry, (byte[])reader[10], (byte[])reader[11]);
+                yield return ReadAuditRecord(reader);
             }
         }
     }
+
+    /// <inheritdoc />
+    public async ValueTask<AuditRecord?> GetAuditHeadAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(AuditColumns + " ORDER BY seq DESC LIMIT 1", _ => { }, ReadAuditRecord, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<AuditCheckpoint>> ListAuditCheckpointsAsync(long fromSequence = 1, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT seq, hash, time_ms, wallet_id, public_key, signature FROM kms_audit_checkpoints WHERE seq >= $from ORDER BY seq",
+            c => c.Parameters.AddWithValue("$from", fromSequence),
+            r => new AuditCheckpoint(r.GetInt64(0), (byte[])r[1], DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), r.GetString(3), (byte[])r[4], (byte[])r[5]),
+            cancellationToken);
 
     /// <summary>Finishes queued commits and closes the database.</summary>
     public async ValueTask DisposeAsync()
@@ -585,6 +593,19 @@ public sealed class SqliteKmsStore : IKmsStore
                 command.Parameters.AddWithValue("$tenant", tenant);
                 command.Parameters.AddWithValue("$id", storeId);
                 break;
+            case InsertAuditCheckpoint(var checkpoint):
+                // Only a checkpoint of a record that is in the log, with that record's hash.
+                command.CommandText = """
+                    INSERT INTO kms_audit_checkpoints (seq, hash, time_ms, wallet_id, public_key, signature)
+                    SELECT $seq, $hash, $time, $wallet, $key, $signature WHERE EXISTS (SELECT 1 FROM kms_audit WHERE seq = $seq AND hash = $hash)
+                    """;
+                command.Parameters.AddWithValue("$seq", checkpoint.Sequence);
+                command.Parameters.AddWithValue("$hash", checkpoint.Hash);
+                command.Parameters.AddWithValue("$time", checkpoint.Time.ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("$wallet", checkpoint.WalletId);
+                command.Parameters.AddWithValue("$key", checkpoint.PublicKey);
+                command.Parameters.AddWithValue("$signature", checkpoint.Signature);
+                break;
             default:
                 throw new UnreachableException($"Unknown change {change.GetType().Name}.");
         }
@@ -619,6 +640,23 @@ public sealed class SqliteKmsStore : IKmsStore
         command.Parameters.AddWithValue("$id", key.CustomKeyStoreId);
         var json = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
         CustomKeyStoreGuard.Check(key, json is null ? null : JsonSerializer.Deserialize(json, StoreJsonContext.Default.CustomKeyStoreRecord));
+    }
+
+    private const string AuditColumns = "SELECT seq, time_ms, principal, tenant, action, key_id, key_version, request_id, outcome, request_digest, prev_hash, hash FROM kms_audit";
+
+    private static AuditRecord ReadAuditRecord(SqliteDataReader reader)
+    {
+        var entry = new AuditEntry(
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.GetString(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5),
+            reader.IsDBNull(6) ? null : reader.GetInt32(6),
+            reader.GetString(7),
+            reader.GetString(8),
+            (byte[])reader[9]);
+        return new AuditRecord(reader.GetInt64(0), entry, (byte[])reader[10], (byte[])reader[11]);
     }
 
     private static void BindKey(SqliteCommand command, KeyRecord key)
