@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Conclave.Threshold;
 using Conclave.Crypto.KeyAgreement;
+using Conclave.Threshold;
 
 namespace Conclave.Mpc.Transport;
 
