@@ -16,7 +16,8 @@ namespace Conclave.Benchmarks;
 /// the sessions' sealed envelopes go node to node over gRPC. Uses the Release build of the CLI
 /// (<c>src/Conclave.Cli/bin/Release/net10.0/conclave.dll</c>), building it first if it is missing,
 /// or the <c>conclave.dll</c> named by the environment variable <c>CONCLAVE_BENCH_CLI</c>.
-/// Setup prints each wallet's keygen latency. The secp256k1 wallet is created only for
+/// Setup prints each wallet's keygen latency, then makes <see cref="WarmUpSignatures"/> ed25519
+/// signatures so the processes are warm. The secp256k1 wallet is created only for
 /// <see cref="CggmpSign_Http_Grpc"/>: its keygen waits for the nodes' real safe-prime pools, which
 /// fill in the background after the processes start (minutes on a busy machine).
 /// </summary>
@@ -28,6 +29,13 @@ public class MpcGrpcBenchmarks
 {
     /// <summary>How many signing requests <see cref="FrostSign_Http_Grpc_32Concurrent"/> sends at once.</summary>
     public const int Concurrency = 32;
+
+    /// <summary>
+    /// Signatures made in setup before anything is measured (16 at a time), so the three processes
+    /// are past JIT tiering and the measurement is the steady state (the Quick job's two warm-up
+    /// iterations are far too few for three fresh processes).
+    /// </summary>
+    public const int WarmUpSignatures = 600;
 
     private const string FrostWallet = "bench-ed25519";
     private const string CggmpWallet = "bench-secp256k1";
@@ -202,6 +210,13 @@ public class MpcGrpcBenchmarks
         await WaitUntilHealthyAsync();
         _messageHex = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         await KeygenAsync(FrostWallet, "ed25519");
+        var warming = Stopwatch.StartNew();
+        for (var done = 0; done < WarmUpSignatures; done += 16)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => SignAsync(FrostWallet, "message")));
+        }
+
+        Console.WriteLine($"// warm-up: {WarmUpSignatures} ed25519 signs in {warming.Elapsed.TotalSeconds:F1} s");
         if (cggmp)
         {
             await KeygenAsync(CggmpWallet, "secp256k1");

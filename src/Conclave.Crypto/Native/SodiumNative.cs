@@ -4,7 +4,7 @@ namespace Conclave.Crypto.Native;
 
 /// <summary>
 /// P/Invoke binding to libsodium (Debian <c>libsodium23</c>): the Ed25519 group and scalar
-/// primitives and RFC 8032 signing/verification. Only the functions Conclave uses are bound.
+/// primitives, RFC 8032 signing/verification and RFC 7748 X25519. Only the functions Conclave uses are bound.
 /// </summary>
 internal static partial class SodiumNative
 {
@@ -45,6 +45,12 @@ internal static partial class SodiumNative
 
     [LibraryImport(Lib, EntryPoint = "crypto_core_ed25519_scalar_reduce")]
     internal static unsafe partial void ScalarReduce(byte* r, byte* s);
+
+    [LibraryImport(Lib, EntryPoint = "crypto_scalarmult_curve25519")]
+    internal static unsafe partial int ScalarMultCurve25519(byte* q, byte* n, byte* p);
+
+    [LibraryImport(Lib, EntryPoint = "crypto_scalarmult_curve25519_base")]
+    internal static unsafe partial int ScalarMultCurve25519Base(byte* q, byte* n);
 
     [LibraryImport(Lib, EntryPoint = "crypto_sign_ed25519_seed_keypair")]
     internal static unsafe partial int SignSeedKeypair(byte* pk, byte* sk, byte* seed);

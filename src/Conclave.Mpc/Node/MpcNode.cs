@@ -32,6 +32,10 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
     private readonly SessionRouter _router;
     private readonly SqlitePresignatureLedger _ledger;
     private readonly CancellationTokenSource _stop = new();
+
+    // Public parts of FROST shares already validated by this node (no secret): a share's
+    // polynomial-consistency check is done once per node, not once per signature.
+    private readonly FrostPublicKeyPackageCache _verifiedFrostPublicParts = new();
     private readonly Task _receiveLoop;
     private readonly ConcurrentDictionary<SessionId, PreparedSession> _prepared = new();
     private readonly ConcurrentDictionary<SessionId, CancellationTokenSource> _runs = new();
@@ -453,7 +457,7 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
 
     private async Task<SessionOutcome> RunFrostSignAsync(SessionRequest request, WalletInfo wallet, CommittedShare share, SessionMessenger messenger, CancellationToken cancellationToken)
     {
-        var (keyPackage, publicKeyPackage) = FrostKeyShareEncoding.Parse(share.Share.Span);
+        var (keyPackage, publicKeyPackage) = FrostKeyShareEncoding.Parse(share.Share.Span, _verifiedFrostPublicParts);
         using var key = new FrostKeygenResult(keyPackage, publicKeyPackage, wallet.Parties);
         CheckStoredPublicKey(wallet, publicKeyPackage.SerializePublicKey());
         var signing = new FrostSigningSession(messenger, key, request.Parties, request.MessageBytes, _options.RoundTimeout);

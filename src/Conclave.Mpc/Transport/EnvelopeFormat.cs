@@ -104,6 +104,18 @@ internal static class EnvelopeFormat
         return DropReason.None;
     }
 
+    /// <summary>As <see cref="DeriveKey(SharedSecret, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/> from the raw shared secret (RFC 5869 HKDF-SHA256, the same bytes).</summary>
+    public static void DeriveKey(ReadOnlySpan<byte> shared, ReadOnlySpan<byte> ephemeralPublic, ReadOnlySpan<byte> recipientPublic, ReadOnlySpan<byte> header, Span<byte> key)
+    {
+        Span<byte> salt = stackalloc byte[EphemeralKeyLength + NodePublicIdentity.PublicKeyLength];
+        ephemeralPublic.CopyTo(salt);
+        recipientPublic.CopyTo(salt[EphemeralKeyLength..]);
+        var info = new byte[KeyLabel.Length + header.Length];
+        KeyLabel.CopyTo(info);
+        header.CopyTo(info.AsSpan(KeyLabel.Length));
+        System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, shared, key, salt, info);
+    }
+
     /// <summary>Derives the AES-256-GCM key for one envelope into <paramref name="key"/> (the caller wipes it).</summary>
     public static void DeriveKey(SharedSecret shared, ReadOnlySpan<byte> ephemeralPublic, ReadOnlySpan<byte> recipientPublic, ReadOnlySpan<byte> header, Span<byte> key)
     {

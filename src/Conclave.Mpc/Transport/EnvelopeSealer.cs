@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
+using Conclave.Crypto.KeyAgreement;
 using Conclave.Threshold;
-using NSec.Cryptography;
 
 namespace Conclave.Mpc.Transport;
 
@@ -20,9 +20,10 @@ namespace Conclave.Mpc.Transport;
 /// recipient's static X25519 key goes through HKDF-SHA256 with salt = ephemeral public ‖ recipient
 /// X25519 public and info = <c>"conclave/mpc/envelope/v1/key"</c> ‖ header, giving a 32-byte
 /// AES-256-GCM key used once with a random 12-byte nonce and AAD = header. The sender then signs
-/// <c>"conclave/mpc/envelope/v1/sig"</c> ‖ everything before the signature. The shared secret
-/// stays in NSec's native memory and is wiped when disposed; the derived key and the ephemeral
-/// private key bytes live on the stack and are zeroed with
+/// <c>"conclave/mpc/envelope/v1/sig"</c> ‖ everything before the signature. The ephemeral key
+/// pair and the shared secret are computed with libsodium's X25519 directly (<see cref="X25519"/>);
+/// the shared secret, the derived key and the ephemeral private key bytes live on the stack and
+/// are zeroed with
 /// <see cref="CryptographicOperations.ZeroMemory"/>. Nonces and ephemeral keys come from
 /// <see cref="RandomNumberGenerator"/>.</para>
 /// <para>The sequence number must be unique per (session, sender, recipient): the recipient drops a
@@ -80,23 +81,28 @@ public static class EnvelopeSealer
         var ciphertext = envelope.AsSpan(headerLength + EnvelopeFormat.EphemeralKeyLength + EnvelopeFormat.NonceLength, payload.Length);
         var tag = envelope.AsSpan(headerLength + EnvelopeFormat.EphemeralKeyLength + EnvelopeFormat.NonceLength + payload.Length, EnvelopeFormat.TagLength);
 
-        using (var ephemeral = Key.Import(KeyAgreementAlgorithm.X25519, ephemeralPrivate, KeyBlobFormat.RawPrivateKey))
+        // The ephemeral key pair and the shared secret go through libsodium directly into stack
+        // buffers (NSec's Key.Import and Agree would allocate guarded memory for each, several
+        // syscalls per envelope); the bytes are the same, and both are wiped below.
+        Span<byte> shared = stackalloc byte[X25519.KeyLength];
+        Span<byte> key = stackalloc byte[EnvelopeFormat.KeyLength];
+        try
         {
-            ephemeral.PublicKey.Export(KeyBlobFormat.RawPublicKey).CopyTo(ephemeralPublic);
+            X25519.DerivePublicKey(ephemeralPrivate, ephemeralPublic);
             nonceValue.CopyTo(nonce);
-            using var shared = KeyAgreementAlgorithm.X25519.Agree(ephemeral, recipient.AgreementKey)
-                ?? throw new CryptographicException("The recipient's X25519 key gives no shared secret.");
-            Span<byte> key = stackalloc byte[EnvelopeFormat.KeyLength];
-            try
+            if (!X25519.TryAgree(ephemeralPrivate, recipient.AgreementPublicKey, shared))
             {
-                EnvelopeFormat.DeriveKey(shared, ephemeralPublic, recipient.AgreementPublicKey, header, key);
-                using var aes = new AesGcm(key, EnvelopeFormat.TagLength);
-                aes.Encrypt(nonce, payload, ciphertext, tag, header);
+                throw new CryptographicException("The recipient's X25519 key gives no shared secret.");
             }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(key);
-            }
+
+            EnvelopeFormat.DeriveKey(shared, ephemeralPublic, recipient.AgreementPublicKey, header, key);
+            using var aes = new AesGcm(key, EnvelopeFormat.TagLength);
+            aes.Encrypt(nonce, payload, ciphertext, tag, header);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(shared);
+            CryptographicOperations.ZeroMemory(key);
         }
 
         EnvelopeFormat.Sign(sender, envelope);

@@ -192,6 +192,71 @@ public sealed class FrostKeyShareEncodingTests
     }
 
     [Theory]
+    [MemberData(nameof(Corruptions))]
+    public void Each_kind_of_corruption_is_refused_with_a_warm_public_part_cache_and_is_not_cached(string suiteName, string corruption, string expectedReason)
+    {
+        var suite = FrostCiphersuite.FromName(suiteName);
+        using var dealt = TrustedDealer.Generate(suite, 2, 3);
+        var bytes = FrostKeyShareEncoding.Serialize(dealt.KeyPackages[0], dealt.PublicKeyPackage);
+        var cache = new FrostPublicKeyPackageCache();
+        FrostKeyShareEncoding.Parse(bytes, cache).KeyPackage.Dispose();
+        Assert.Equal(1, cache.Count);
+
+        // Corruptions of the secret share hit the cached public part; every other one misses it.
+        var corrupted = Corrupt(suite, bytes, corruption);
+        var e = Assert.Throws<FormatException>(() => FrostKeyShareEncoding.Parse(corrupted, cache));
+        Assert.Contains(expectedReason, e.Message, StringComparison.Ordinal);
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(SuitesAndSizes))]
+    public void Parsing_again_through_the_cache_gives_the_same_packages_and_they_sign(string suiteName, int t, int n)
+    {
+        var suite = FrostCiphersuite.FromName(suiteName);
+        using var dealt = TrustedDealer.Generate(suite, t, n);
+        var cache = new FrostPublicKeyPackageCache();
+        var encoded = dealt.KeyPackages.Select(k => FrostKeyShareEncoding.Serialize(k, dealt.PublicKeyPackage)).ToList();
+        encoded.ForEach(b => FrostKeyShareEncoding.Parse(b, cache).KeyPackage.Dispose());
+        Assert.Equal(n, cache.Count); // the public part names self, so one entry per participant
+
+        var parsed = encoded.Select(b => FrostKeyShareEncoding.Parse(b, cache)).ToList();
+        try
+        {
+            Assert.Equal(n, cache.Count);
+            for (var k = 0; k < n; k++)
+            {
+                Assert.Equal(encoded[k], FrostKeyShareEncoding.Serialize(parsed[k].KeyPackage, parsed[k].PublicKeyPackage));
+                Assert.Equal(dealt.KeyPackages[k].VerifyingShare, parsed[k].KeyPackage.VerifyingShare);
+            }
+
+            var publicPackage = parsed[0].PublicKeyPackage;
+            var signature = FrostTestKit.Sign([.. parsed.Take(t).Select(p => p.KeyPackage)], publicPackage, Message);
+            FrostTestKit.AssertVerifies(suite, publicPackage.SerializePublicKey(), Message, signature);
+        }
+        finally
+        {
+            parsed.ForEach(p => p.KeyPackage.Dispose());
+            encoded.ForEach(b => CryptographicOperations.ZeroMemory(b));
+        }
+    }
+
+    [Fact]
+    public void A_full_cache_is_emptied_before_it_takes_another_entry()
+    {
+        var suite = FrostCiphersuite.FromName("ed25519");
+        using var dealt = TrustedDealer.Generate(suite, 2, 3);
+        var cache = new FrostPublicKeyPackageCache(capacity: 2);
+        foreach (var key in dealt.KeyPackages)
+        {
+            FrostKeyShareEncoding.Parse(FrostKeyShareEncoding.Serialize(key, dealt.PublicKeyPackage), cache).KeyPackage.Dispose();
+        }
+
+        Assert.Equal(1, cache.Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FrostPublicKeyPackageCache(capacity: 0));
+    }
+
+    [Theory]
     [MemberData(nameof(SuitesAndSizes))]
     public void Every_truncation_is_refused(string suiteName, int t, int n)
     {

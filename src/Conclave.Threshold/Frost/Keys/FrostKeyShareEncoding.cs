@@ -69,7 +69,16 @@ public static class FrostKeyShareEncoding
     /// degree t−1 whose value at 0 is Y. Throws <see cref="FormatException"/> naming the failed check
     /// (never secret bytes). The caller wipes <paramref name="data"/>.
     /// </summary>
-    public static (KeyPackage KeyPackage, PublicKeyPackage PublicKeyPackage) Parse(ReadOnlySpan<byte> data)
+    public static (KeyPackage KeyPackage, PublicKeyPackage PublicKeyPackage) Parse(ReadOnlySpan<byte> data) => Parse(data, verifiedPublicParts: null);
+
+    /// <summary>
+    /// As <see cref="Parse(ReadOnlySpan{byte})"/>, but the public part (everything before the secret
+    /// share) is looked up in <paramref name="verifiedPublicParts"/> by its SHA-256: when the same
+    /// bytes were fully validated before, the element decoding and the polynomial-consistency check
+    /// (the costly ones: about a dozen scalar multiplications) are not redone. The header, length
+    /// and secret-share checks always run. Public parts that pass are added to the cache.
+    /// </summary>
+    public static (KeyPackage KeyPackage, PublicKeyPackage PublicKeyPackage) Parse(ReadOnlySpan<byte> data, FrostPublicKeyPackageCache? verifiedPublicParts)
     {
         if (data.Length < HeaderLength)
         {
@@ -107,6 +116,18 @@ public static class FrostKeyShareEncoding
             throw Invalid($"the threshold must satisfy 2 ≤ t ≤ n (t = {threshold}, n = {count})");
         }
 
+        var publicPart = data[..^group.ScalarLength];
+        var cacheKey = verifiedPublicParts is null ? null : FrostPublicKeyPackageCache.KeyOf(publicPart);
+        if (cacheKey is not null && verifiedPublicParts!.TryGet(cacheKey, out var verified))
+        {
+            // Same bytes as a public part validated before: same suite, self, t, Y and Y_i.
+            var cachedSelf = new ParticipantId(self);
+            var cachedShare = verified.VerifyingShares[cachedSelf];
+            var cachedSecret = data[^group.ScalarLength..];
+            CheckSecretShare(group, cachedSecret, cachedShare);
+            return (new KeyPackage(suite, cachedSelf, cachedSecret, cachedShare, verified.VerifyingKey, threshold), verified);
+        }
+
         var offset = HeaderLength;
         var publicKey = ReadElement(group, data, ref offset, "the group public key");
         var shares = new SortedDictionary<ParticipantId, Element>();
@@ -132,10 +153,7 @@ public static class FrostKeyShareEncoding
         var selfId = new ParticipantId(self);
 
         var secret = data[offset..];
-        if (!group.IsCanonicalScalar(secret) || PrimeOrderGroup.IsZero(secret) || !group.MultiplyBase(secret).Equals(ownShare))
-        {
-            throw Invalid("the secret share is not canonical or does not match the participant's verifying share");
-        }
+        CheckSecretShare(group, secret, ownShare);
 
         if (!FrostMath.PublicSharesAreConsistent(group, publicKey, shares, threshold))
         {
@@ -143,7 +161,21 @@ public static class FrostKeyShareEncoding
         }
 
         var keyPackage = new KeyPackage(suite, selfId, secret, ownShare, publicKey, threshold);
-        return (keyPackage, new PublicKeyPackage(suite, publicKey, shares, threshold));
+        var publicKeyPackage = new PublicKeyPackage(suite, publicKey, shares, threshold);
+        if (cacheKey is not null)
+        {
+            verifiedPublicParts!.Add(cacheKey, publicKeyPackage);
+        }
+
+        return (keyPackage, publicKeyPackage);
+    }
+
+    private static void CheckSecretShare(PrimeOrderGroup group, ReadOnlySpan<byte> secret, Element ownShare)
+    {
+        if (!group.IsCanonicalScalar(secret) || PrimeOrderGroup.IsZero(secret) || !group.MultiplyBase(secret).Equals(ownShare))
+        {
+            throw Invalid("the secret share is not canonical or does not match the participant's verifying share");
+        }
     }
 
     private static int EncodedLength(PrimeOrderGroup group, int count) =>
