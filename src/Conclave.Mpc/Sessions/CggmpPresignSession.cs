@@ -17,7 +17,9 @@ namespace Conclave.Mpc.Sessions;
 /// <see cref="ProtocolAbortException"/> naming the culprits. Signers learn of it from the round after
 /// round 3: <see cref="RunAsync"/> exchanges a status (<see cref="StatusRound"/>), and the fresh signing
 /// path sends the status instead of its partial signature in the same round
-/// (docs/design/cggmp-sessions.md, "Identification").
+/// (docs/design/cggmp-sessions.md, "Identification"). Both are echo broadcasts of signed statements
+/// (<see cref="EchoBroadcast"/>, echo in <see cref="StatusEchoRound"/>), so a signer that sends
+/// different statuses to different signers is named by all of them.
 /// </remarks>
 public sealed class CggmpPresignSession
 {

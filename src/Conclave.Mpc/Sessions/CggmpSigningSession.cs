@@ -13,7 +13,9 @@ namespace Conclave.Mpc.Sessions;
 /// which consumes the presignature) and sends it to every other signer in round 4, and every signer
 /// combines and verifies the signature itself. A signer whose presigning output check failed sends
 /// a request to identify in round 4 instead, and every signer then runs presigning's identification
-/// round (round 5), which aborts naming the culprits.
+/// round (round 5), which aborts naming the culprits. Round 4 is an echo broadcast of signed
+/// statements (<see cref="EchoBroadcast"/>, echo in round 6 with three or more signers), so every
+/// signer acts on the same round-4 messages and an equivocating signer is named.
 /// </summary>
 /// <remarks>
 /// Participant ids are the key's (<see cref="CggmpKeygenResult.ParticipantIdOf"/>), not positions

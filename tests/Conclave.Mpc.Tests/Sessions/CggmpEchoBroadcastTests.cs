@@ -74,7 +74,7 @@ public sealed class CggmpEchoBroadcastTests(CggmpSessionTests.SharedKey shared) 
                     payload[4 + 2 + 32 + 10] ^= 0x01;
                     return payload;
                 }
-                : null);
+        : null);
 
         var hash = new byte[32];
         var outcome = await nodes.RunOnAsync(Signers, session, m =>
@@ -103,7 +103,7 @@ public sealed class CggmpEchoBroadcastTests(CggmpSessionTests.SharedKey shared) 
                     payload[2 + 5] ^= 0x01; // kind ‖ version ‖ signature[64] ‖ status payload
                     return payload;
                 }
-                : null);
+        : null);
 
         var outcome = await nodes.RunOnAsync(Signers, session, m =>
             new CggmpPresignSession(m, shared.Keys[m.NodeId], Signers, RoundTimeout).RunAsync(TestContext.Current.CancellationToken));
