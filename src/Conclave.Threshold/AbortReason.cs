@@ -56,4 +56,7 @@ public enum AbortReason
 
     /// <summary>Π^dec (a Paillier ciphertext decrypts to a given value mod q) failed: CGGMP21 presigning identification, δ_i.</summary>
     InvalidDecryptionProof,
+
+    /// <summary>An echo carried a statement that does not bear its claimed signer's signature: the echoer forged or altered it (echo broadcast, docs/design/cggmp-sessions.md).</summary>
+    InvalidEchoedStatement,
 }

@@ -47,6 +47,13 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>The in-memory network the nodes share (tests intercept envelopes on it).</summary>
     internal InMemoryNetwork Network { get; }
 
+    /// <summary>A node's identity (tests reseal intercepted envelopes as their sender).</summary>
+    internal Transport.NodeIdentity IdentityOf(string nodeId) =>
+        _runtimes.First(r => string.Equals(r.Config.NodeId, nodeId, StringComparison.Ordinal)).Keys.Identity;
+
+    /// <summary>The membership every node uses.</summary>
+    internal Transport.ClusterMembership Membership => _runtimes[0].Membership;
+
     /// <summary>Opens (creating on first use) the cluster under <paramref name="dataDirectory"/> and starts its nodes.</summary>
     /// <param name="dataDirectory">The data directory (created 0700 if missing).</param>
     /// <param name="nodes">Nodes to create on first start (later starts use what exists).</param>

@@ -37,6 +37,12 @@ internal static class CggmpPayload
     internal const byte PresignIdentification = 0x45;
     internal const byte PresignStatus = 0x46;
 
+    /// <summary><see cref="EchoBroadcast"/>: a round payload carried with its sender's signed statement.</summary>
+    internal const byte SignedStatement = 0x4E;
+
+    /// <summary><see cref="EchoBroadcast"/>: the echo of every signed statement received in the round.</summary>
+    internal const byte StatementEcho = 0x4F;
+
     /// <summary><see cref="PresignStatus"/>'s status byte: this signer made its presignature.</summary>
     internal const byte StatusPresigned = 0;
 

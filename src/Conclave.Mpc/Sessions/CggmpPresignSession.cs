@@ -17,7 +17,9 @@ namespace Conclave.Mpc.Sessions;
 /// <see cref="ProtocolAbortException"/> naming the culprits. Signers learn of it from the round after
 /// round 3: <see cref="RunAsync"/> exchanges a status (<see cref="StatusRound"/>), and the fresh signing
 /// path sends the status instead of its partial signature in the same round
-/// (docs/design/cggmp-sessions.md, "Identification").
+/// (docs/design/cggmp-sessions.md, "Identification"). Both are echo broadcasts of signed statements
+/// (<see cref="EchoBroadcast"/>, echo in <see cref="StatusEchoRound"/>), so a signer that sends
+/// different statuses to different signers is named by all of them.
 /// </remarks>
 public sealed class CggmpPresignSession
 {
@@ -34,6 +36,12 @@ public sealed class CggmpPresignSession
 
     /// <summary>The identification round, only when some signer asked for it in <see cref="StatusRound"/>.</summary>
     internal const int IdentificationRound = 5;
+
+    /// <summary>
+    /// The echo of <see cref="StatusRound"/>'s signed statements (<see cref="EchoBroadcast"/>), with
+    /// three or more signers: it comes after the status round and before any identification round.
+    /// </summary>
+    internal const int StatusEchoRound = 6;
 
     private readonly SessionMessenger _messenger;
     private readonly CggmpKeygenResult _key;
@@ -88,9 +96,7 @@ public sealed class CggmpPresignSession
     public async Task<Presignature> RunAsync(CancellationToken cancellationToken = default)
     {
         using var run = await RunRoundsAsync(cancellationToken).ConfigureAwait(false);
-        var others = Others();
-        await _messenger.SendToAllAsync(others, StatusRound, CggmpPayload.EncodePresignStatus(run.Presignature is null), cancellationToken).ConfigureAwait(false);
-        var statuses = await ReceiveAsync(StatusRound, others, CggmpPayload.PresignStatus, (id, body) => CggmpPayload.DecodePresignStatus(body), cancellationToken).ConfigureAwait(false);
+        var statuses = await ExchangeStatusAsync(run.Presignature is null, cancellationToken).ConfigureAwait(false);
         if (run.Presignature is null || statuses.Any(identify => identify))
         {
             await IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
@@ -145,6 +151,18 @@ public sealed class CggmpPresignSession
         var messages = await ReceiveAsync(IdentificationRound, Others(), CggmpPayload.PresignIdentification, (id, body) => CggmpPayload.DecodePresignIdentification(body, session, id, self), cancellationToken).ConfigureAwait(false);
         run.Party.Identify(messages);
         throw new InternalInvariantException("The identification round ended without an abort.");
+    }
+
+    /// <summary>
+    /// The status round as an echo broadcast (<see cref="EchoBroadcast"/>): every signer acts on the
+    /// same statuses, so no signer can send "identify" to one and "presigned" to another and have an
+    /// honest signer named for the timeout that follows.
+    /// </summary>
+    private async Task<IEnumerable<bool>> ExchangeStatusAsync(bool identify, CancellationToken cancellationToken)
+    {
+        var broadcast = new EchoBroadcast(_messenger, EchoBroadcast.PresignStatusProtocol, StatusRound, StatusEchoRound, _signers, _key.ParticipantIdOf, _roundTimeout);
+        var statuses = await broadcast.RunAsync(CggmpPayload.EncodePresignStatus(identify), static (id, payload) => CggmpPayload.DecodePresignStatus(SessionPayload.Body(payload, CggmpPayload.PresignStatus, id)), cancellationToken).ConfigureAwait(false);
+        return statuses.Values;
     }
 
     private List<string> Others() => [.. _signers.Where(s => !string.Equals(s, _messenger.NodeId, StringComparison.Ordinal))];

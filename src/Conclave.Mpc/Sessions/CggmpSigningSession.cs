@@ -13,7 +13,9 @@ namespace Conclave.Mpc.Sessions;
 /// which consumes the presignature) and sends it to every other signer in round 4, and every signer
 /// combines and verifies the signature itself. A signer whose presigning output check failed sends
 /// a request to identify in round 4 instead, and every signer then runs presigning's identification
-/// round (round 5), which aborts naming the culprits.
+/// round (round 5), which aborts naming the culprits. Round 4 is an echo broadcast of signed
+/// statements (<see cref="EchoBroadcast"/>, echo in round 6 with three or more signers), so every
+/// signer acts on the same round-4 messages and an equivocating signer is named.
 /// </summary>
 /// <remarks>
 /// Participant ids are the key's (<see cref="CggmpKeygenResult.ParticipantIdOf"/>), not positions
@@ -26,6 +28,7 @@ public sealed class CggmpSigningSession
     internal const int PresignRound3 = CggmpPresignSession.Round3;
     internal const int PartialSignatureRound = CggmpPresignSession.StatusRound;
     internal const int IdentificationRound = CggmpPresignSession.IdentificationRound;
+    internal const int StatusEchoRound = CggmpPresignSession.StatusEchoRound;
 
     private readonly SessionMessenger _messenger;
     private readonly CggmpKeygenResult _key;
@@ -66,28 +69,21 @@ public sealed class CggmpSigningSession
     /// <exception cref="InvalidOperationException">The ledger refused the presignature (already used).</exception>
     public async Task<EcdsaSignature> RunAsync(CancellationToken cancellationToken = default)
     {
-        var others = _signers.Where(s => !string.Equals(s, _messenger.NodeId, StringComparison.Ordinal)).ToList();
         var presign = new CggmpPresignSession(_messenger, _key, _signers, _roundTimeout);
         using var run = await presign.RunRoundsAsync(cancellationToken).ConfigureAwait(false);
 
         // Round 4 carries σ_i, or the status "identify" from a signer whose δ·G = ΣΔ_j check failed;
-        // any such status sends every signer into the identification round.
+        // any such status sends every signer into the identification round. It is an echo broadcast,
+        // so every signer acts on the same round-4 messages.
         PartialSignature? own = null;
         var publicData = run.Presignature?.PublicData;
         if (run.Presignature is { } presignature)
         {
             own = CggmpSigning.PartialSign(presignature, _messageHash, _ledger);
-            await _messenger.SendToAllAsync(others, PartialSignatureRound, CggmpPayload.Encode(own), cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            // This signer's check failed: it identifies whatever the others sent in round 4.
-            await _messenger.SendToAllAsync(others, PartialSignatureRound, CggmpPayload.EncodePresignStatus(identify: true), cancellationToken).ConfigureAwait(false);
-            await presign.IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
         }
 
-        var received = await ReceivePartialsOrStatusAsync(others, cancellationToken).ConfigureAwait(false);
-        if (received.Any(p => p is null))
+        var received = await ExchangePartialsOrStatusAsync(own, cancellationToken).ConfigureAwait(false);
+        if (own is null || received.Any(p => p is null))
         {
             await presign.IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
         }
@@ -101,25 +97,19 @@ public sealed class CggmpSigningSession
         return signature;
     }
 
-    /// <summary>Round 4 from every other signer, in participant order: a partial signature, or null for a request to identify.</summary>
-    private async Task<List<PartialSignature?>> ReceivePartialsOrStatusAsync(List<string> others, CancellationToken cancellationToken)
+    /// <summary>
+    /// Round 4 as an echo broadcast (<see cref="EchoBroadcast"/>): sends <paramref name="own"/>, or the
+    /// request to identify when it is null, and returns every other signer's, in participant order (null
+    /// for a request to identify), once every signer's echo agrees.
+    /// </summary>
+    private async Task<List<PartialSignature?>> ExchangePartialsOrStatusAsync(PartialSignature? own, CancellationToken cancellationToken)
     {
-        var messages = await _messenger.ReceiveRoundAsync(PartialSignatureRound, others, _roundTimeout, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var parsed = SessionPayload.ParseAllPayloads(messages, _key.ParticipantIdOf, static (id, payload) => payload.IsEmpty ? throw new FormatException("The message is empty.")
-                : payload[0] == CggmpPayload.PartialSignature ? CggmpPayload.DecodePartialSignature(payload[1..], id)
-                : payload[0] == CggmpPayload.PresignStatus && CggmpPayload.DecodePresignStatus(payload[1..]) ? null
-                : throw new FormatException("Expected a partial signature or a request to identify."));
-            return [.. parsed.OrderBy(kv => kv.Key).Select(kv => kv.Value)];
-        }
-        finally
-        {
-            foreach (var message in messages.Values)
-            {
-                message.Dispose();
-            }
-        }
+        var payload = own is null ? CggmpPayload.EncodePresignStatus(identify: true) : CggmpPayload.Encode(own);
+        var broadcast = new EchoBroadcast(_messenger, EchoBroadcast.SignStatusProtocol, PartialSignatureRound, StatusEchoRound, _signers, _key.ParticipantIdOf, _roundTimeout);
+        var parsed = await broadcast.RunAsync(payload, static (id, payload) => payload.IsEmpty ? throw new FormatException("The message is empty.")
+            : payload[0] == CggmpPayload.PartialSignature ? CggmpPayload.DecodePartialSignature(payload[1..], id)
+            : payload[0] == CggmpPayload.PresignStatus && CggmpPayload.DecodePresignStatus(payload[1..]) ? (PartialSignature?)null
+            : throw new FormatException("Expected a partial signature or a request to identify."), cancellationToken).ConfigureAwait(false);
+        return [.. parsed.OrderBy(kv => kv.Key).Select(kv => kv.Value)];
     }
-
 }

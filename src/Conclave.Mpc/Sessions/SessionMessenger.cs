@@ -41,6 +41,12 @@ public sealed class SessionMessenger : IDisposable
     /// <summary>This node's id.</summary>
     public string NodeId => _router.NodeId;
 
+    /// <summary>This node's identity (signs <see cref="EchoBroadcast"/> statements).</summary>
+    internal NodeIdentity Identity => _router.Identity;
+
+    /// <summary>The cluster membership (verifies other nodes' <see cref="EchoBroadcast"/> statements).</summary>
+    internal ClusterMembership Membership => _router.Membership;
+
     /// <summary>Seals <paramref name="payload"/> for <paramref name="recipientNodeId"/> under <paramref name="round"/> and sends it.</summary>
     /// <exception cref="ArgumentException">The recipient is this node or is not a listed member.</exception>
     public async Task SendAsync(string recipientNodeId, int round, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)

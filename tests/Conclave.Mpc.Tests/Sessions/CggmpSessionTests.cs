@@ -129,7 +129,8 @@ public sealed class CggmpSessionTests(CggmpSessionTests.SharedKey shared) : ICla
         string[] signers = ["node-a", "node-c"];
         await using var nodes = new SessionTestNodes();
         var session = SessionId.Random();
-        nodes.Network.Interceptor = Resealing(nodes, session, "node-c", "node-a", CggmpSigningSession.PartialSignatureRound, payload => payload[..^1]);
+        nodes.Network.Interceptor = Resealing(nodes, session, "node-c", "node-a", CggmpSigningSession.PartialSignatureRound, payload =>
+            CggmpEchoBroadcastTests.Resigned(nodes.Cluster.C, EchoBroadcast.SignStatusProtocol, session, CggmpSigningSession.PartialSignatureRound, payload[(2 + 64)..^1])); // signed by its sender: the statement is authentic
 
         var outcome = await nodes.RunOnAsync(signers, session, m =>
             new CggmpSigningSession(m, shared.Keys[m.NodeId], signers, new byte[32], new RecordingLedger(), RoundTimeout).RunAsync(TestContext.Current.CancellationToken));
