@@ -70,8 +70,8 @@ public sealed class CggmpSigningSession
         var presign = new CggmpPresignSession(_messenger, _key, _signers, _roundTimeout);
         using var run = await presign.RunRoundsAsync(cancellationToken).ConfigureAwait(false);
 
-        // Round 4 carries σ_i, or the status "identify" from a signer whose δ·G = ΣΔ_j check failed;
-        // any such status sends every signer into the identification round.
+        // Round 4 carries σ_i, or the status of a signer whose output check failed (δ·G = ΣΔ_j, or
+        // δ·X = ΣS_j); any such status sends every signer into the identification round.
         PartialSignature? own = null;
         var publicData = run.Presignature?.PublicData;
         if (run.Presignature is { } presignature)
@@ -81,18 +81,21 @@ public sealed class CggmpSigningSession
         }
         else
         {
-            // This signer's check failed: it identifies whatever the others sent in round 4.
-            await _messenger.SendToAllAsync(others, PartialSignatureRound, CggmpPayload.EncodePresignStatus(identify: true), cancellationToken).ConfigureAwait(false);
-            await presign.IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
+            // This signer's δ check failed: it identifies whatever the others sent in round 4. After a
+            // failed S check it first reads round 4, since another signer's δ status takes precedence.
+            await _messenger.SendToAllAsync(others, PartialSignatureRound, CggmpPayload.EncodePresignStatus(run.Party.FailedCheck), cancellationToken).ConfigureAwait(false);
+            if (run.Party.FailedCheck == PresignOutputCheck.Delta)
+            {
+                await presign.IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var received = await ReceivePartialsOrStatusAsync(others, cancellationToken).ConfigureAwait(false);
-        if (received.Any(p => p is null))
-        {
-            await presign.IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
-        }
 
-        var signature = CggmpSigning.Combine(publicData!, [.. received.Select(p => p!), own!], _messageHash);
+        // The χ round signs the request's own digest: a σ_i already sent is repeated, never a second one.
+        await presign.IdentifyIfAnyFailedAsync(run, received.Select(p => p.Status), _messageHash, cancellationToken).ConfigureAwait(false);
+
+        var signature = CggmpSigning.Combine(publicData!, [.. received.Select(p => p.Partial!), own!], _messageHash);
         if (!EcdsaSecp256k1.VerifyCompact(_key.SerializePublicKey(), _messageHash, signature.ToCompact()))
         {
             throw new InternalInvariantException("The combined signature does not verify under the group key.");
@@ -101,15 +104,15 @@ public sealed class CggmpSigningSession
         return signature;
     }
 
-    /// <summary>Round 4 from every other signer, in participant order: a partial signature, or null for a request to identify.</summary>
-    private async Task<List<PartialSignature?>> ReceivePartialsOrStatusAsync(List<string> others, CancellationToken cancellationToken)
+    /// <summary>Round 4 from every other signer, in participant order: a partial signature, or the failed check of a request to identify.</summary>
+    private async Task<List<(PartialSignature? Partial, PresignOutputCheck Status)>> ReceivePartialsOrStatusAsync(List<string> others, CancellationToken cancellationToken)
     {
         var messages = await _messenger.ReceiveRoundAsync(PartialSignatureRound, others, _roundTimeout, cancellationToken).ConfigureAwait(false);
         try
         {
             var parsed = SessionPayload.ParseAllPayloads(messages, _key.ParticipantIdOf, static (id, payload) => payload.IsEmpty ? throw new FormatException("The message is empty.")
-                : payload[0] == CggmpPayload.PartialSignature ? CggmpPayload.DecodePartialSignature(payload[1..], id)
-                : payload[0] == CggmpPayload.PresignStatus && CggmpPayload.DecodePresignStatus(payload[1..]) ? null
+                : payload[0] == CggmpPayload.PartialSignature ? ((PartialSignature?)CggmpPayload.DecodePartialSignature(payload[1..], id), PresignOutputCheck.None)
+                : payload[0] == CggmpPayload.PresignStatus && CggmpPayload.DecodePresignStatusCheck(payload[1..]) is not PresignOutputCheck.None and var check ? ((PartialSignature?)null, check)
                 : throw new FormatException("Expected a partial signature or a request to identify."));
             return [.. parsed.OrderBy(kv => kv.Key).Select(kv => kv.Value)];
         }
