@@ -9,7 +9,8 @@ namespace Conclave.Testing;
 /// <summary>
 /// Runs CGGMP21 presigning among signers in one process: party i uses shares[i − 1] and aux[i − 1];
 /// the optional hooks tamper with each round's messages on the way (a scripted adversary). When
-/// some signer's output check fails, every signer runs the identification round.
+/// some signer's output check fails, every signer runs the identification round (the δ round if
+/// any signer's δ·G = ΣΔ_j check failed, else the χ round with its public message).
 /// </summary>
 public static class CggmpPresigning
 {
@@ -27,9 +28,10 @@ public static class CggmpPresigning
         Func<PresignRound1Message, PresignRound1Message>? tamper1 = null,
         Func<PresignRound2Message, PresignRound2Message>? tamper2 = null,
         Func<PresignRound3Message, PresignRound3Message>? tamper3 = null,
-        Func<PresignIdentificationMessage, PresignIdentificationMessage>? tamper4 = null)
+        Func<PresignIdentificationMessage, PresignIdentificationMessage>? tamper4 = null,
+        Func<PresignChiIdentificationMessage, PresignChiIdentificationMessage>? tamperChi = null)
     {
-        var (presignatures, aborts, failed) = RunWithIdentification(shares, aux, signerIds, session, random, tamper1, tamper2, tamper3, tamper4);
+        var (presignatures, aborts, failed) = RunWithIdentification(shares, aux, signerIds, session, random, tamper1, tamper2, tamper3, tamper4, tamperChi);
         if (aborts is not null)
         {
             throw aborts[failed.Min()];
@@ -53,7 +55,8 @@ public static class CggmpPresigning
         Func<PresignRound1Message, PresignRound1Message>? tamper1 = null,
         Func<PresignRound2Message, PresignRound2Message>? tamper2 = null,
         Func<PresignRound3Message, PresignRound3Message>? tamper3 = null,
-        Func<PresignIdentificationMessage, PresignIdentificationMessage>? tamper4 = null)
+        Func<PresignIdentificationMessage, PresignIdentificationMessage>? tamper4 = null,
+        Func<PresignChiIdentificationMessage, PresignChiIdentificationMessage>? tamperChi = null)
     {
         ArgumentNullException.ThrowIfNull(shares);
         ArgumentNullException.ThrowIfNull(aux);
@@ -73,13 +76,25 @@ public static class CggmpPresigning
 
             outputs.ForEach(p => p?.Dispose());
             var failed = parties.Where((_, k) => outputs[k] is null).Select(p => p.Self).ToHashSet();
-            var r4 = parties.SelectMany(p => p.IdentificationRound()).Select(m => tamper4?.Invoke(m) ?? m).ToList();
             var aborts = new SortedDictionary<ParticipantId, ProtocolAbortException>();
+
+            // A failed δ·G = ΣΔ_j check anywhere takes precedence; otherwise the S_j check failed and
+            // every signer runs the χ identification round for the presignature's public message.
+            var delta = parties.Any(p => p.FailedCheck == PresignOutputCheck.Delta);
+            var r4 = delta ? parties.SelectMany(p => p.IdentificationRound()).Select(m => tamper4?.Invoke(m) ?? m).ToList() : [];
+            var chi = delta ? [] : parties.SelectMany(p => p.ChiIdentificationRound()).Select(m => tamperChi?.Invoke(m) ?? m).ToList();
             foreach (var p in parties)
             {
                 try
                 {
-                    p.Identify(r4);
+                    if (delta)
+                    {
+                        p.Identify(r4);
+                    }
+                    else
+                    {
+                        p.IdentifyChi(chi);
+                    }
                 }
                 catch (ProtocolAbortException e)
                 {

@@ -102,15 +102,29 @@ internal static class CggmpRun
                 return [.. outputs.Select(o => o!)];
             }
 
-            // Some δ·G = ΣΔ_j check failed: every signer runs the identification round, whose
-            // Identify always throws naming the culprits (the first signer's abort surfaces).
+            // Some output check failed: every signer runs the identification round (the δ round if a
+            // δ·G = ΣΔ_j check failed, else the χ round for δ·X ≠ ΣS_j with the presignature's public
+            // message), which always throws naming the culprits (the first signer's abort surfaces).
             outputs.ForEach(o => o?.Dispose());
-            var r4 = InParallel(parties, (p, _) => p.IdentificationRound()).SelectMany(m => m).ToList();
-            _ = InParallel(parties, (p, _) =>
+            if (parties.Any(p => p.FailedCheck == PresignOutputCheck.Delta))
             {
-                p.Identify(r4);
-                return 0;
-            });
+                var r4 = InParallel(parties, (p, _) => p.IdentificationRound()).SelectMany(m => m).ToList();
+                _ = InParallel(parties, (p, _) =>
+                {
+                    p.Identify(r4);
+                    return 0;
+                });
+            }
+            else
+            {
+                var chi = InParallel(parties, (p, _) => p.ChiIdentificationRound()).SelectMany(m => m).ToList();
+                _ = InParallel(parties, (p, _) =>
+                {
+                    p.IdentifyChi(chi);
+                    return 0;
+                });
+            }
+
             throw new InternalInvariantException("The identification round ended without an abort.");
         }
         finally

@@ -36,6 +36,7 @@ internal static class CggmpPayload
     internal const byte PartialSignature = 0x44;
     internal const byte PresignIdentification = 0x45;
     internal const byte PresignStatus = 0x46;
+    internal const byte PresignChiIdentification = 0x47;
 
     /// <summary><see cref="EchoBroadcast"/>: a round payload carried with its sender's signed statement.</summary>
     internal const byte SignedStatement = 0x4E;
@@ -48,6 +49,9 @@ internal static class CggmpPayload
 
     /// <summary><see cref="PresignStatus"/>'s status byte: this signer's δ·G = ΣΔ_j check failed; identify.</summary>
     internal const byte StatusIdentify = 1;
+
+    /// <summary><see cref="PresignStatus"/>'s status byte: δ·G = ΣΔ_j held but this signer's δ·X = ΣS_j check failed; identify (χ round).</summary>
+    internal const byte StatusIdentifyChi = 2;
 
     /// <summary>The body version every kind starts with.</summary>
     internal const byte Version = 1;
@@ -127,26 +131,44 @@ internal static class CggmpPayload
     internal static byte[] Encode(PresignIdentificationMessage m)
     {
         var w = new Writer(PresignIdentification).U16(m.Recipient.Value).Bytes(m.H).Bytes(m.MulProof);
-        Claims(w, m.Sent);
-        Claims(w, m.Received);
+        WriteClaims(w, m.Sent);
+        WriteClaims(w, m.Received);
         return w.List(m.AffineProofs).Bytes(m.DecProof).ToArray();
+    }
 
-        static void Claims(Writer w, IReadOnlyList<PresignMtaClaim> claims)
+    private static void WriteClaims(Writer w, IReadOnlyList<PresignMtaClaim> claims)
+    {
+        if (claims.Count > MaxListCount)
         {
-            if (claims.Count > MaxListCount)
-            {
-                throw new InternalInvariantException($"A list of {claims.Count} items exceeds the payload limit.");
-            }
+            throw new InternalInvariantException($"A list of {claims.Count} items exceeds the payload limit.");
+        }
 
-            w.U16(claims.Count);
-            foreach (var c in claims)
-            {
-                w.U16(c.Peer.Value).Bytes(c.D).Bytes(c.F);
-            }
+        w.U16(claims.Count);
+        foreach (var c in claims)
+        {
+            w.U16(c.Peer.Value).Bytes(c.D).Bytes(c.F);
         }
     }
 
-    internal static byte[] EncodePresignStatus(bool identify) => new Writer(PresignStatus).Fixed([identify ? StatusIdentify : StatusPresigned]).ToArray();
+    internal static byte[] EncodePresignStatus(bool identify) => EncodePresignStatus(identify ? PresignOutputCheck.Delta : PresignOutputCheck.None);
+
+    /// <summary>The status for this signer's failed output check (<see cref="PresignOutputCheck.None"/>: presignature made).</summary>
+    internal static byte[] EncodePresignStatus(PresignOutputCheck failed) => new Writer(PresignStatus).Fixed([failed switch
+    {
+        PresignOutputCheck.None => StatusPresigned,
+        PresignOutputCheck.Delta => StatusIdentify,
+        PresignOutputCheck.Chi => StatusIdentifyChi,
+        _ => throw new ArgumentOutOfRangeException(nameof(failed)),
+    }]).ToArray();
+
+    /// <summary>The χ identification round's message (<see cref="PresignChiIdentificationMessage"/>).</summary>
+    internal static byte[] Encode(PresignChiIdentificationMessage m)
+    {
+        var w = new Writer(PresignChiIdentification).U16(m.Recipient.Value).Fixed(m.Sigma).Bytes(m.HHat);
+        WriteClaims(w, m.Sent);
+        WriteClaims(w, m.Received);
+        return w.List(m.AffineProofs).Bytes(m.MulStarProof).Bytes(m.DecProof).ToArray();
+    }
 
     internal static byte[] Encode(PartialSignature m)
     {
@@ -291,18 +313,36 @@ internal static class CggmpPayload
         return new PresignIdentificationMessage(session, sender, recipient, h, mul, sent, received, affine, dec);
     }
 
-    /// <summary>True when the sender asks for the identification round.</summary>
-    internal static bool DecodePresignStatus(ReadOnlySpan<byte> body)
+    /// <summary>True when the sender asks for an identification round.</summary>
+    internal static bool DecodePresignStatus(ReadOnlySpan<byte> body) => DecodePresignStatusCheck(body) != PresignOutputCheck.None;
+
+    /// <summary>The output check the sender reports as failed (<see cref="PresignOutputCheck.None"/>: it presigned).</summary>
+    internal static PresignOutputCheck DecodePresignStatusCheck(ReadOnlySpan<byte> body)
     {
         var r = new Reader(body);
         var status = r.Fixed(1)[0];
         r.End();
         return status switch
         {
-            StatusPresigned => false,
-            StatusIdentify => true,
+            StatusPresigned => PresignOutputCheck.None,
+            StatusIdentify => PresignOutputCheck.Delta,
+            StatusIdentifyChi => PresignOutputCheck.Chi,
             _ => throw new FormatException($"Unknown presign status {status}."),
         };
+    }
+
+    internal static PresignChiIdentificationMessage DecodePresignChiIdentification(ReadOnlySpan<byte> body, SessionId session, ParticipantId sender, ParticipantId self)
+    {
+        var r = new Reader(body);
+        var recipient = r.Recipient(self);
+        var sigma = r.Fixed(ScalarLength).ToArray();
+        var hHat = r.Bytes();
+        var sent = r.Claims();
+        var received = r.Claims();
+        var affine = r.List();
+        var (mulStar, dec) = (r.Bytes(), r.Bytes());
+        r.End();
+        return new PresignChiIdentificationMessage(session, sender, recipient, sigma, hHat, sent, received, affine, mulStar, dec);
     }
 
     internal static PartialSignature DecodePartialSignature(ReadOnlySpan<byte> body, ParticipantId sender)

@@ -12,8 +12,9 @@ namespace Conclave.Mpc.Sessions;
 /// <see cref="CggmpPresignedSigningSession"/>.
 /// </summary>
 /// <remarks>
-/// When a signer's δ·G = ΣΔ_j check fails although every proof verified, every signer that learns of
-/// it runs the identification round (<see cref="IdentificationRound"/>), which ends in a
+/// When a signer's δ·G = ΣΔ_j check (or, with that one passing, its δ·X = ΣS_j check) fails although
+/// every proof verified, every signer that learns of it runs the identification round
+/// (<see cref="IdentificationRound"/>: the δ round, or the χ round), which ends in a
 /// <see cref="ProtocolAbortException"/> naming the culprits. Signers learn of it from the round after
 /// round 3: <see cref="RunAsync"/> exchanges a status (<see cref="StatusRound"/>), and the fresh signing
 /// path sends the status instead of its partial signature in the same round
@@ -96,18 +97,15 @@ public sealed class CggmpPresignSession
     public async Task<Presignature> RunAsync(CancellationToken cancellationToken = default)
     {
         using var run = await RunRoundsAsync(cancellationToken).ConfigureAwait(false);
-        var statuses = await ExchangeStatusAsync(run.Presignature is null, cancellationToken).ConfigureAwait(false);
-        if (run.Presignature is null || statuses.Any(identify => identify))
-        {
-            await IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
-        }
-
+        var statuses = await ExchangeStatusAsync(run.Party.FailedCheck, cancellationToken).ConfigureAwait(false);
+        await IdentifyIfAnyFailedAsync(run, statuses, signedHash: null, cancellationToken).ConfigureAwait(false);
         return run.TakePresignature();
     }
 
     /// <summary>
     /// Rounds 1–3 and the output check. The result keeps the party alive (for the identification
-    /// round) and holds the presignature, or null when this signer's δ·G = ΣΔ_j check failed.
+    /// round) and holds the presignature, or null when one of this signer's output checks failed
+    /// (<see cref="PresignParty.FailedCheck"/>).
     /// </summary>
     internal async Task<Run> RunRoundsAsync(CancellationToken cancellationToken)
     {
@@ -158,11 +156,53 @@ public sealed class CggmpPresignSession
     /// same statuses, so no signer can send "identify" to one and "presigned" to another and have an
     /// honest signer named for the timeout that follows.
     /// </summary>
-    private async Task<IEnumerable<bool>> ExchangeStatusAsync(bool identify, CancellationToken cancellationToken)
+    private async Task<IEnumerable<PresignOutputCheck>> ExchangeStatusAsync(PresignOutputCheck failed, CancellationToken cancellationToken)
     {
         var broadcast = new EchoBroadcast(_messenger, EchoBroadcast.PresignStatusProtocol, StatusRound, StatusEchoRound, _signers, _key.ParticipantIdOf, _roundTimeout);
-        var statuses = await broadcast.RunAsync(CggmpPayload.EncodePresignStatus(identify), static (id, payload) => CggmpPayload.DecodePresignStatus(SessionPayload.Body(payload, CggmpPayload.PresignStatus, id)), cancellationToken).ConfigureAwait(false);
+        var statuses = await broadcast.RunAsync(CggmpPayload.EncodePresignStatus(failed), static (id, payload) => CggmpPayload.DecodePresignStatusCheck(SessionPayload.Body(payload, CggmpPayload.PresignStatus, id)), cancellationToken).ConfigureAwait(false);
         return statuses.Values;
+    }
+
+    /// <summary>
+    /// Runs the identification round that the failed output checks call for, if any (this signer's
+    /// own and the <paramref name="statuses"/> of the others): the δ round when any δ·G = ΣΔ_j check
+    /// failed, else the χ round when any δ·X = ΣS_j check failed. Returns only when none failed.
+    /// </summary>
+    /// <param name="signedHash">
+    /// The digest this presignature signed (the fresh signing path, whose partial signature may
+    /// already be out), or null for one that signed nothing (the χ round then signs the public
+    /// message <see cref="PresignParty.ChiIdentificationMessageHash"/>).
+    /// </param>
+    internal async Task IdentifyIfAnyFailedAsync(Run run, IEnumerable<PresignOutputCheck> statuses, byte[]? signedHash, CancellationToken cancellationToken)
+    {
+        var failed = statuses.Append(run.Party.FailedCheck).ToHashSet();
+        if (failed.Contains(PresignOutputCheck.Delta))
+        {
+            await IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (failed.Contains(PresignOutputCheck.Chi))
+        {
+            await IdentifyChiAsync(run, signedHash, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The χ identification round (δ·X ≠ ΣS_j; the paper's signing-time identification, Fig. 8):
+    /// discards the presignature, sends this signer's σ_i for <paramref name="signedHash"/> (or the
+    /// public message when null) with its proofs, receives every other signer's and runs
+    /// <see cref="PresignParty.IdentifyChi"/>, which always throws naming whoever fails.
+    /// </summary>
+    internal async Task IdentifyChiAsync(Run run, byte[]? signedHash, CancellationToken cancellationToken)
+    {
+        var session = CggmpSessionIds.Presign(_messenger.Session);
+        var self = _key.ParticipantIdOf(_messenger.NodeId);
+        run.DiscardPresignature();
+        var messages = signedHash is null ? run.Party.ChiIdentificationRound() : run.Party.ChiIdentificationRound(signedHash);
+        await SendEachAsync(messages, IdentificationRound, m => m.Recipient, CggmpPayload.Encode, cancellationToken).ConfigureAwait(false);
+        var received = await ReceiveAsync(IdentificationRound, Others(), CggmpPayload.PresignChiIdentification, (id, body) => CggmpPayload.DecodePresignChiIdentification(body, session, id, self), cancellationToken).ConfigureAwait(false);
+        run.Party.IdentifyChi(received);
+        throw new InternalInvariantException("The χ identification round ended without an abort.");
     }
 
     private List<string> Others() => [.. _signers.Where(s => !string.Equals(s, _messenger.NodeId, StringComparison.Ordinal))];

@@ -72,9 +72,9 @@ public sealed class CggmpSigningSession
         var presign = new CggmpPresignSession(_messenger, _key, _signers, _roundTimeout);
         using var run = await presign.RunRoundsAsync(cancellationToken).ConfigureAwait(false);
 
-        // Round 4 carries σ_i, or the status "identify" from a signer whose δ·G = ΣΔ_j check failed;
-        // any such status sends every signer into the identification round. It is an echo broadcast,
-        // so every signer acts on the same round-4 messages.
+        // Round 4 carries σ_i, or the status of a signer whose output check failed (δ·G = ΣΔ_j, or
+        // δ·X = ΣS_j); any such status sends every signer into the identification round. It is an
+        // echo broadcast, so every signer acts on the same round-4 messages.
         PartialSignature? own = null;
         var publicData = run.Presignature?.PublicData;
         if (run.Presignature is { } presignature)
@@ -82,13 +82,12 @@ public sealed class CggmpSigningSession
             own = CggmpSigning.PartialSign(presignature, _messageHash, _ledger);
         }
 
-        var received = await ExchangePartialsOrStatusAsync(own, cancellationToken).ConfigureAwait(false);
-        if (own is null || received.Any(p => p is null))
-        {
-            await presign.IdentifyAsync(run, cancellationToken).ConfigureAwait(false);
-        }
+        var received = await ExchangePartialsOrStatusAsync(own, run.Party.FailedCheck, cancellationToken).ConfigureAwait(false);
 
-        var signature = CggmpSigning.Combine(publicData!, [.. received.Select(p => p!), own!], _messageHash);
+        // The χ round signs the request's own digest: a σ_i already sent is repeated, never a second one.
+        await presign.IdentifyIfAnyFailedAsync(run, received.Select(p => p.Status), _messageHash, cancellationToken).ConfigureAwait(false);
+
+        var signature = CggmpSigning.Combine(publicData!, [.. received.Select(p => p.Partial!), own!], _messageHash);
         if (!EcdsaSecp256k1.VerifyCompact(_key.SerializePublicKey(), _messageHash, signature.ToCompact()))
         {
             throw new InternalInvariantException("The combined signature does not verify under the group key.");
@@ -99,16 +98,17 @@ public sealed class CggmpSigningSession
 
     /// <summary>
     /// Round 4 as an echo broadcast (<see cref="EchoBroadcast"/>): sends <paramref name="own"/>, or the
-    /// request to identify when it is null, and returns every other signer's, in participant order (null
-    /// for a request to identify), once every signer's echo agrees.
+    /// failed check <paramref name="failed"/> when it is null, and returns every other signer's, in
+    /// participant order (a partial signature, or the failed check of a request to identify), once
+    /// every signer's echo agrees.
     /// </summary>
-    private async Task<List<PartialSignature?>> ExchangePartialsOrStatusAsync(PartialSignature? own, CancellationToken cancellationToken)
+    private async Task<List<(PartialSignature? Partial, PresignOutputCheck Status)>> ExchangePartialsOrStatusAsync(PartialSignature? own, PresignOutputCheck failed, CancellationToken cancellationToken)
     {
-        var payload = own is null ? CggmpPayload.EncodePresignStatus(identify: true) : CggmpPayload.Encode(own);
+        var payload = own is null ? CggmpPayload.EncodePresignStatus(failed) : CggmpPayload.Encode(own);
         var broadcast = new EchoBroadcast(_messenger, EchoBroadcast.SignStatusProtocol, PartialSignatureRound, StatusEchoRound, _signers, _key.ParticipantIdOf, _roundTimeout);
         var parsed = await broadcast.RunAsync(payload, static (id, payload) => payload.IsEmpty ? throw new FormatException("The message is empty.")
-            : payload[0] == CggmpPayload.PartialSignature ? CggmpPayload.DecodePartialSignature(payload[1..], id)
-            : payload[0] == CggmpPayload.PresignStatus && CggmpPayload.DecodePresignStatus(payload[1..]) ? (PartialSignature?)null
+            : payload[0] == CggmpPayload.PartialSignature ? ((PartialSignature?)CggmpPayload.DecodePartialSignature(payload[1..], id), PresignOutputCheck.None)
+            : payload[0] == CggmpPayload.PresignStatus && CggmpPayload.DecodePresignStatusCheck(payload[1..]) is not PresignOutputCheck.None and var check ? ((PartialSignature?)null, check)
             : throw new FormatException("Expected a partial signature or a request to identify."), cancellationToken).ConfigureAwait(false);
         return [.. parsed.OrderBy(kv => kv.Key).Select(kv => kv.Value)];
     }

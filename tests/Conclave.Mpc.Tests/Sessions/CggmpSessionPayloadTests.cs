@@ -135,11 +135,55 @@ public sealed class CggmpSessionPayloadTests
     }
 
     [Fact]
+    public void A_chi_identification_message_round_trips_and_a_malformed_one_is_refused()
+    {
+        var first = new ParticipantId(1);
+        var message = new PresignChiIdentificationMessage(
+            Session, Sender, Self, Scalar(), Bytes(512),
+            [new PresignMtaClaim(first, Bytes(512), Bytes(512)), new PresignMtaClaim(Self, Bytes(512), Bytes(0))],
+            [new PresignMtaClaim(first, Bytes(512), Bytes(512)), new PresignMtaClaim(Self, Bytes(1), Bytes(512))],
+            [Bytes(700)],
+            Bytes(900),
+            Bytes(800));
+        var payload = CggmpPayload.Encode(message);
+        PresignChiIdentificationMessage Decode(byte[] p) => CggmpPayload.DecodePresignChiIdentification(Body(p, CggmpPayload.PresignChiIdentification), Session, Sender, Self);
+
+        var back = Decode(payload);
+        AssertRecord(message, back);
+        Assert.Equal(message.Recipient, back.Recipient);
+        Assert.Equal(message.Sigma, back.Sigma);
+        Assert.Equal(message.HHat, back.HHat);
+        Assert.Equal(message.MulStarProof, back.MulStarProof);
+        Assert.Equal(message.DecProof, back.DecProof);
+        Assert.Equal(message.AffineProofs, back.AffineProofs);
+        foreach (var (expected, actual) in message.Sent.Concat(message.Received).Zip(back.Sent.Concat(back.Received)))
+        {
+            Assert.Equal(expected.Peer, actual.Peer);
+            Assert.Equal(expected.D, actual.D);
+            Assert.Equal(expected.F, actual.F);
+        }
+
+        Assert.Throws<FormatException>(() => Decode(payload[..^1]));
+        Assert.Throws<FormatException>(() => Decode([.. payload, 0]));
+        Assert.Throws<FormatException>(() => Decode(CggmpPayload.Encode(message with { Recipient = first })));
+
+        // A δ identification message is not a χ one: the session parser names the sender.
+        var abort = Assert.Throws<ProtocolAbortException>(() => SessionPayload.Body(CggmpPayload.EncodePresignStatus(PresignOutputCheck.Chi), CggmpPayload.PresignChiIdentification, Sender));
+        Assert.Equal([Sender], abort.Culprits);
+    }
+
+    [Fact]
     public void A_presign_status_round_trips_and_an_unknown_status_is_refused()
     {
         Assert.True(CggmpPayload.DecodePresignStatus(Body(CggmpPayload.EncodePresignStatus(identify: true), CggmpPayload.PresignStatus)));
         Assert.False(CggmpPayload.DecodePresignStatus(Body(CggmpPayload.EncodePresignStatus(identify: false), CggmpPayload.PresignStatus)));
-        Assert.Throws<FormatException>(() => CggmpPayload.DecodePresignStatus([CggmpPayload.Version, 2]));
+        Assert.Throws<FormatException>(() => CggmpPayload.DecodePresignStatus([CggmpPayload.Version, 3]));
+        foreach (var check in new[] { PresignOutputCheck.None, PresignOutputCheck.Delta, PresignOutputCheck.Chi })
+        {
+            Assert.Equal(check, CggmpPayload.DecodePresignStatusCheck(Body(CggmpPayload.EncodePresignStatus(check), CggmpPayload.PresignStatus)));
+        }
+
+        Assert.True(CggmpPayload.DecodePresignStatus(Body(CggmpPayload.EncodePresignStatus(PresignOutputCheck.Chi), CggmpPayload.PresignStatus)));
         Assert.Throws<FormatException>(() => CggmpPayload.DecodePresignStatus([CggmpPayload.Version, 1, 0]));
         Assert.Throws<FormatException>(() => CggmpPayload.DecodePresignStatus([CggmpPayload.Version]));
     }
@@ -198,6 +242,7 @@ public sealed class CggmpSessionPayloadTests
         AuxProofMessage x => CggmpPayload.Encode(x),
         PresignRound1Message x => CggmpPayload.Encode(x),
         PresignIdentificationMessage x => CggmpPayload.Encode(x),
+        PresignChiIdentificationMessage x => CggmpPayload.Encode(x),
         _ => throw new ArgumentException("not covered", nameof(m)),
     };
 }

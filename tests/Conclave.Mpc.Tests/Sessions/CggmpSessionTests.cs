@@ -281,6 +281,53 @@ public sealed class CggmpSessionTests(CggmpSessionTests.SharedKey shared) : ICla
     }
 
     [Fact]
+    public async Task A_signer_that_sends_a_wrong_S_is_named_by_the_chi_identification_round_in_the_fresh_signing_path()
+    {
+        // node-b sends node-a a wrong S_b (valid point, no proof covers it): node-a's δ·X = ΣS_j check
+        // fails, it asks for the χ round in round 4, and node-b (whose checks passed) already signed:
+        // the χ round repeats its σ_b for the request's digest, which fails against the S_b node-a got.
+        string[] signers = ["node-a", "node-b"];
+        await using var nodes = new SessionTestNodes();
+        var session = SessionId.Random();
+        nodes.Network.Interceptor = Resealing(nodes, session, "node-b", "node-a", CggmpSigningSession.PresignRound3, WrongS);
+
+        var ledgers = signers.ToDictionary(s => s, _ => new RecordingLedger(), StringComparer.Ordinal);
+        var outcome = await nodes.RunOnAsync(signers, session, m =>
+            new CggmpSigningSession(m, shared.Keys[m.NodeId], signers, SHA256.HashData("wrong S"u8), ledgers[m.NodeId], RoundTimeout).RunAsync(TestContext.Current.CancellationToken));
+
+        var abort = await Assert.ThrowsAsync<ProtocolAbortException>(() => outcome["node-a"]);
+        Assert.Equal(AbortReason.InvalidPartialSignature, abort.Reason);
+        Assert.Equal([shared.Keys["node-a"].ParticipantIdOf("node-b")], abort.Culprits);
+        var other = await Assert.ThrowsAsync<ProtocolAbortException>(() => outcome["node-b"]); // honest code, its checks passed: nobody lied to it
+        Assert.Equal(AbortReason.InconsistentPresignature, other.Reason);
+        Assert.Empty(other.Culprits);
+        Assert.Equal(0, ledgers["node-a"].Calls); // node-a never got a presignature
+        Assert.Equal(1, ledgers["node-b"].Calls); // node-b signed once; the χ round repeated that σ_b
+    }
+
+    [Fact]
+    public async Task A_wrong_S_in_a_pooled_presign_session_is_named_and_nothing_is_presigned()
+    {
+        string[] signers = ["node-a", "node-b", "node-c"];
+        await using var nodes = new SessionTestNodes();
+        var session = SessionId.Random();
+        nodes.Network.Interceptor = Resealing(nodes, session, "node-c", "node-a", CggmpPresignSession.Round3, WrongS);
+
+        var outcome = await nodes.RunOnAsync(signers, session, m =>
+            new CggmpPresignSession(m, shared.Keys[m.NodeId], signers, RoundTimeout).RunAsync(TestContext.Current.CancellationToken));
+
+        var abort = await Assert.ThrowsAsync<ProtocolAbortException>(() => outcome["node-a"]);
+        Assert.Equal(AbortReason.InvalidPartialSignature, abort.Reason);
+        Assert.Equal([shared.Keys["node-a"].ParticipantIdOf("node-c")], abort.Culprits);
+        foreach (var node in new[] { "node-b", "node-c" })
+        {
+            var other = await Assert.ThrowsAsync<ProtocolAbortException>(() => outcome[node]); // checks passed; the status sent them into the χ round
+            Assert.Equal(AbortReason.InconsistentPresignature, other.Reason);
+            Assert.Empty(other.Culprits);
+        }
+    }
+
+    [Fact]
     public void FromStored_refuses_a_participant_list_that_does_not_fit_the_share()
     {
         var key = shared.Keys["node-a"];
@@ -319,6 +366,20 @@ public sealed class CggmpSessionTests(CggmpSessionTests.SharedKey shared) : ICla
     {
         Assert.Equal(32u, BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(4)));
         payload[8 + 31] ^= 0x01;
+        return payload;
+    }
+
+    /// <summary>
+    /// Replaces S_i in a round-3 payload by S_i + G (a valid point, but wrong): kind ‖ version ‖
+    /// recipient:u16 ‖ δ (4 + 32) ‖ Δ (4 + 33) ‖ S: len:u32 (33) ‖ 33 bytes ‖ ….
+    /// </summary>
+    private static byte[] WrongS(byte[] payload)
+    {
+        const int at = 4 + 4 + 32 + 4 + 33;
+        Assert.Equal(33u, BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(at)));
+        var curve = Secp256k1Group.Instance;
+        var s = curve.DeserializeElement(payload.AsSpan(at + 4, 33));
+        curve.SerializeElement(curve.Add(s, curve.Generator)).CopyTo(payload, at + 4);
         return payload;
     }
 

@@ -107,14 +107,14 @@ public sealed partial class PresignTests : IClassFixture<PresignTests.Setup>
     }
 
     [Fact]
-    public void A_wrong_s_commitment_aborts_presigning_and_a_garbled_one_names_its_sender()
+    public void A_wrong_s_commitment_is_named_and_a_garbled_one_names_its_sender()
     {
-        // S_j is not covered by a proof: a wrong (but valid) point fails the δ·X = ΣS_j check, which
-        // names no one (the identification round covers δ only; see docs/protocols/cggmp21.md).
+        // S_j is not covered by a proof: a wrong (but valid) point fails the δ·X = ΣS_j check, and
+        // the χ identification round names its sender (PresignTests.ChiIdentification.cs).
         var wrong = Assert.Throws<ProtocolAbortException>(() => Presign([1, 2], tamper3: m =>
             m.Sender.Value == 2 ? m with { S = Secp256k1Group.Instance.SerializeElement(Secp256k1Group.Instance.Generator) } : m));
-        Assert.Equal(AbortReason.InconsistentPresignature, wrong.Reason);
-        Assert.Empty(wrong.Culprits);
+        Assert.Equal(AbortReason.InvalidPartialSignature, wrong.Reason);
+        Assert.Equal([Id(2)], wrong.Culprits);
 
         var garbled = Assert.Throws<ProtocolAbortException>(() => Presign([1, 2, 3], tamper3: m =>
             m.Sender.Value == 3 ? m with { S = [0x05, .. m.S[1..]] } : m));

@@ -44,3 +44,20 @@ public sealed record PresignIdentificationMessage(
     SessionId Session, ParticipantId Sender, ParticipantId Recipient, byte[] H, byte[] MulProof,
     IReadOnlyList<PresignMtaClaim> Sent, IReadOnlyList<PresignMtaClaim> Received, IReadOnlyList<byte[]> AffineProofs, byte[] DecProof)
     : ProtocolMessage(Session, Sender, 4);
+
+/// <summary>
+/// The χ identification round (round 4, sent to every other signer only when δ·G = ΣΔ_j but
+/// δ·X ≠ ΣS_j although every proof verified; the paper's signing-time identification, Fig. 8):
+/// <see cref="Sigma"/> σ_i = k_i·m + r·χ_i for the round's public message m (the presignature is
+/// discarded); Ĥ_i = K_i^{x_i}·ρ^N; the χ-MtA pairs (D̂, F̂) the sender sent (<see cref="Sent"/>,
+/// peer = receiver) and received (<see cref="Received"/>, peer = sender), one per other signer in
+/// signer order; and, under the recipient's ring-Pedersen parameters, Π^mul* for (K_i, Ĥ_i, X_i),
+/// Π^dec that K_i^m·Û_i^r with Û_i = Ĥ_i·Π_j D̂_{j→i}·Π_j F̂_{i→j}⁻¹ decrypts to σ_i mod q, and the
+/// Π^aff-g re-proofs (<see cref="AffineProofs"/>) of each pair the sender sent to a third signer, in
+/// signer order, skipping the recipient. Everything but the three proof fields is the same for
+/// every recipient.
+/// </summary>
+public sealed record PresignChiIdentificationMessage(
+    SessionId Session, ParticipantId Sender, ParticipantId Recipient, byte[] Sigma, byte[] HHat,
+    IReadOnlyList<PresignMtaClaim> Sent, IReadOnlyList<PresignMtaClaim> Received, IReadOnlyList<byte[]> AffineProofs, byte[] MulStarProof, byte[] DecProof)
+    : ProtocolMessage(Session, Sender, 4);

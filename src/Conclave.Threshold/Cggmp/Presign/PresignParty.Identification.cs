@@ -121,20 +121,7 @@ public sealed partial class PresignParty
 
             // Each MtA pair (a→b) is reported by its sender a and its receiver b; this signer's own
             // reports are what it actually sent and received.
-            var disagree = new SortedSet<ParticipantId>();
-            foreach (var a in _signers)
-            {
-                foreach (var b in _signers.Where(b => b != a))
-                {
-                    var same = a == Self ? Same(parsed[b].Received[a], _sentMta[b])
-                        : b == Self ? Same(parsed[a].Sent[b], _receivedMta[a])
-                        : parsed[a].Sent[b].D.CompareTo(parsed[b].Received[a].D) == 0 && parsed[a].Sent[b].F.CompareTo(parsed[b].Received[a].F) == 0;
-                    if (!same)
-                    {
-                        disagree.UnionWith(new[] { a, b }.Where(p => p != Self));
-                    }
-                }
-            }
+            var disagree = MtaDisagreements(parsed, _sentMta, _receivedMta);
 
             Rounds.Abort(AbortReason.Equivocation, [.. disagree], "the sender and the receiver of an MtA pair report different ciphertexts (both are named: the messages are not signed)");
 
@@ -269,21 +256,25 @@ public sealed partial class PresignParty
         public Dictionary<ParticipantId, (GmpInteger D, GmpInteger F)> Received { get; } = [];
 
         /// <summary>Null unless both claim lists name every other signer once, in order, with valid ciphertexts.</summary>
-        public static ParsedIdentification? TryParse(PresignIdentificationMessage m, IReadOnlyList<ParticipantId> signers, Func<ParticipantId, PaillierPublicKey> key)
+        public static ParsedIdentification? TryParse(PresignIdentificationMessage m, IReadOnlyList<ParticipantId> signers, Func<ParticipantId, PaillierPublicKey> key) =>
+            TryParse(m.Sender, m.H, m.Sent, m.Received, signers, key);
+
+        /// <summary>The same for the χ identification round: Ĥ and the χ-MtA pairs (D̂, F̂).</summary>
+        public static ParsedIdentification? TryParse(ParticipantId sender, byte[]? h, IReadOnlyList<PresignMtaClaim>? sent, IReadOnlyList<PresignMtaClaim>? received, IReadOnlyList<ParticipantId> signers, Func<ParticipantId, PaillierPublicKey> key)
         {
-            var others = signers.Where(j => j != m.Sender).ToList();
-            if (m.H is null || m.Sent is null || m.Received is null || m.Sent.Count != others.Count || m.Received.Count != others.Count)
+            var others = signers.Where(j => j != sender).ToList();
+            if (h is null || sent is null || received is null || sent.Count != others.Count || received.Count != others.Count)
             {
                 return null;
             }
 
-            var own = key(m.Sender);
-            var result = new ParsedIdentification(GmpInteger.FromBytes(m.H));
+            var own = key(sender);
+            var result = new ParsedIdentification(GmpInteger.FromBytes(h));
             var ok = own.IsValidCiphertext(result.H);
             for (var k = 0; ok && k < others.Count; k++)
             {
                 var j = others[k];
-                var (s, r) = (m.Sent[k], m.Received[k]);
+                var (s, r) = (sent[k], received[k]);
                 if (s is null || r is null || s.Peer != j || r.Peer != j || s.D is null || s.F is null || r.D is null || r.F is null)
                 {
                     ok = false;

@@ -25,14 +25,19 @@ namespace Conclave.Threshold.Cggmp.Presign;
 /// <item>verify Π^aff-g and Π^log*; Δ_i = k_i·Γ with Π^log*; δ_i and χ_i;</item>
 /// <item>verify Π^log*, check δ·G = ΣΔ_j and δ·X = ΣS_j, output R = δ⁻¹·Γ with (k_i, χ_i);</item>
 /// <item>only if δ·G ≠ ΣΔ_j: the identification round (H_i with Π^mul, the γ-MtA pairs with Π^aff-g
-/// re-proofs, Π^dec for δ_i), which names whoever fails.</item>
+/// re-proofs, Π^dec for δ_i), which names whoever fails;</item>
+/// <item>only if δ·G = ΣΔ_j but δ·X ≠ ΣS_j: the χ identification round (σ_i on a public message,
+/// checked against S_i; Ĥ_i with Π^mul*, the χ-MtA pairs with Π^aff-g re-proofs, Π^dec for σ_i),
+/// which names whoever fails.</item>
 /// </list>
 /// Round-one values and Γ_j are echoed so a signer that sends different values to different signers
 /// is named. A failing proof names its prover. Each signer also publishes S_i = χ_i·Γ so that a wrong
 /// partial signature names its signer (<see cref="CggmpSigning.Combine"/>). When δ·G ≠ ΣΔ_j although
 /// every proof passed, <see cref="TryFinish"/> returns false and the identification round
 /// (<see cref="IdentificationRound"/>, <see cref="Identify"/>; paper Fig. 7, "Output" 2) names the
-/// culprit. δ·X ≠ ΣS_j (the Lockness spec's check, without a proof behind S_j) still aborts naming no one.
+/// culprit. When δ·X ≠ ΣS_j (the Lockness spec's check), <see cref="ChiIdentificationRound(ReadOnlySpan{byte})"/>
+/// and <see cref="IdentifyChi"/> name the culprit (the paper's signing-time identification, Fig. 8).
+/// <see cref="FailedCheck"/> tells which round to run.
 /// </summary>
 public sealed partial class PresignParty : IDisposable
 {
@@ -58,6 +63,12 @@ public sealed partial class PresignParty : IDisposable
     private readonly Dictionary<ParticipantId, PaillierAffineOperationWitness> _mtaWitnesses = [];
     private readonly Dictionary<ParticipantId, (byte[] D, byte[] F)> _receivedMta = [];
     private readonly Dictionary<ParticipantId, byte[]> _deltas = [];
+    private readonly Dictionary<ParticipantId, (byte[] D, byte[] F)> _sentMtaHat = [];
+    private readonly Dictionary<ParticipantId, PaillierAffineOperationWitness> _mtaWitnessesHat = [];
+    private readonly Dictionary<ParticipantId, (byte[] D, byte[] F)> _receivedMtaHat = [];
+    private Dictionary<ParticipantId, PresignatureCommitment>? _commitments;
+    private byte[]? _deltaScalar;
+    private Element? _bigR;
     private bool _outputChecked;
     private Element? _bigGamma;
     private Element? _bigDelta;
@@ -125,6 +136,9 @@ public sealed partial class PresignParty : IDisposable
     /// <summary>This signer.</summary>
     public ParticipantId Self { get; }
 
+    /// <summary>Which output check of <see cref="TryFinish"/> failed (<see cref="PresignOutputCheck.None"/> until one does).</summary>
+    public PresignOutputCheck FailedCheck { get; private set; }
+
     private PaillierSecretKey OwnKey => _aux.PaillierKey;
 
     private IEnumerable<ParticipantId> Others => _signers.Where(j => j != Self);
@@ -190,7 +204,8 @@ public sealed partial class PresignParty : IDisposable
             _sentMta[j] = (d, f);
             _mtaWitnesses[j] = witness;
             var (dHat, fHat, proofHat, witnessHat) = Mta(pkj, rpj, kj, _x, betaHat, _publicShares[Self]);
-            witnessHat.Dispose();
+            _sentMtaHat[j] = (dHat, fHat);
+            _mtaWitnessesHat[j] = witnessHat;
             using var logStar = GroupElementVsPaillierEncryptionProof.ProveOwn(Context(Self), OwnKey, _bigG, gammaPoint, _g.Generator, _gamma, _nu, rpj, _random);
             result.Add(new PresignRound2Message(Session, Self, j, _g.SerializeElement(gammaPoint), d, f, dHat, fHat, proof, proofHat, logStar.Serialize(), echo));
         }
@@ -241,6 +256,7 @@ public sealed partial class PresignParty : IDisposable
 
             _gammas[j] = gammaJ;
             _receivedMta[j] = ((byte[])m.D.Clone(), (byte[])m.F.Clone());
+            _receivedMtaHat[j] = ((byte[])m.DHat.Clone(), (byte[])m.FHat.Clone());
             alphas[j] = (OwnKey.Decrypt(d), OwnKey.Decrypt(dHat));
         }
 
@@ -284,20 +300,25 @@ public sealed partial class PresignParty : IDisposable
 
     /// <summary>
     /// Output: verify Π^log* for every Δ_j, check δ·G = ΣΔ_j and δ·X = ΣS_j, and return the
-    /// presignature. When δ·G ≠ ΣΔ_j although every proof verified this throws an anonymous
+    /// presignature. When either check fails although every proof verified this throws an anonymous
     /// <see cref="AbortReason.InconsistentPresignature"/>; use <see cref="TryFinish"/> and the
-    /// identification round to name the culprit instead.
+    /// identification rounds to name the culprit instead.
     /// </summary>
     public Presignature Finish(IReadOnlyCollection<PresignRound3Message> messages) =>
         TryFinish(messages, out var presignature)
             ? presignature
-            : throw new ProtocolAbortException(AbortReason.InconsistentPresignature, [], "δ·G differs from ΣΔ_j although every proof verified; the identification round (IdentificationRound, Identify) names the culprit");
+            : throw new ProtocolAbortException(AbortReason.InconsistentPresignature, [], FailedCheck == PresignOutputCheck.Delta
+                ? "δ·G differs from ΣΔ_j although every proof verified; the identification round (IdentificationRound, Identify) names the culprit"
+                : "δ·X differs from ΣS_j although every proof verified; the χ identification round (ChiIdentificationRound, IdentifyChi) names the culprit");
 
     /// <summary>
     /// Output: verify Π^log* for every Δ_j, check δ·G = ΣΔ_j and δ·X = ΣS_j, and return the
     /// presignature. Returns false when δ·G ≠ ΣΔ_j although every proof verified: then every signer
     /// sends <see cref="IdentificationRound"/>'s messages and <see cref="Identify"/> names the
-    /// culprit (paper Fig. 7, "Output" 2). Other failures throw <see cref="ProtocolAbortException"/>.
+    /// culprit (paper Fig. 7, "Output" 2). Returns false also when δ·G = ΣΔ_j but δ·X ≠ ΣS_j: then
+    /// every signer runs <see cref="ChiIdentificationRound(ReadOnlySpan{byte})"/> and
+    /// <see cref="IdentifyChi"/>. <see cref="FailedCheck"/> says which. Other failures throw
+    /// <see cref="ProtocolAbortException"/>.
     /// </summary>
     public bool TryFinish(IReadOnlyCollection<PresignRound3Message> messages, [NotNullWhen(true)] out Presignature? presignature)
     {
@@ -339,28 +360,41 @@ public sealed partial class PresignParty : IDisposable
         Rounds.Abort(AbortReason.MalformedMessage, malformed, "δ_j, Δ_j or S_j is not a canonical scalar or a valid point");
         Rounds.Abort(AbortReason.InvalidLogStarProof, bad, "Π^log*: Δ_j does not match K_j");
         _outputChecked = true;
+        _commitments = commitments;
 
         using (delta)
         {
             var deltaScalar = delta.ToBytes(32);
+            _deltaScalar = deltaScalar;
 
             // The paper's output step (Fig. 7, "Output" 2): with every proof valid, δ·G ≠ ΣΔ_j means
             // some δ_j was computed wrongly; the identification round names its signer.
             if (!_g.MultiplyBase(deltaScalar).Equals(_g.Sum(commitments.Values.Select(c => c.Delta))))
             {
+                FailedCheck = PresignOutputCheck.Delta;
                 return false;
             }
 
-            // The Lockness spec's S_j check has no proof behind it, and naming a wrong S_j would need
-            // a group-element form of Π^dec for χ_j (see docs/protocols/cggmp21.md): this abort names no one.
-            if (!_g.MultiplyPublic(_keyShare.PublicKey, deltaScalar).Equals(_g.Sum(commitments.Values.Select(c => c.S))))
+            // δ = k·γ = 0 happens only with negligible probability (Δ_j are bound to K_j and Γ).
+            if (PrimeOrderGroup.IsZero(deltaScalar))
             {
-                throw new ProtocolAbortException(AbortReason.InconsistentPresignature, [], "δ·X differs from ΣS_j although every proof verified");
+                throw new ProtocolAbortException(AbortReason.InconsistentPresignature, [], "δ is zero: the presignature has no R");
             }
 
             var inverse = _g.NewScalar();
             _g.ScalarInvertPublic(deltaScalar, inverse);
             var r = _g.MultiplyPublic(_bigGamma!, inverse);
+            _bigR = r;
+
+            // The Lockness spec's S_j check. S_j has no proof of its own: when it fails, the χ
+            // identification round (PresignParty.ChiIdentification.cs; the paper's signing-time
+            // identification, Fig. 8) names the signer whose S_j or χ_j is wrong.
+            if (!_g.MultiplyPublic(_keyShare.PublicKey, deltaScalar).Equals(_g.Sum(commitments.Values.Select(c => c.S))))
+            {
+                FailedCheck = PresignOutputCheck.Chi;
+                return false;
+            }
+
             var secrets = SecretBytes.Create(64, (_k, _chi!), static (span, st) =>
             {
                 st._k.WriteBytes(span[..32]);
@@ -395,7 +429,7 @@ public sealed partial class PresignParty : IDisposable
             }
         }
 
-        foreach (var w in _mtaWitnesses.Values)
+        foreach (var w in _mtaWitnesses.Values.Concat(_mtaWitnessesHat.Values))
         {
             w.Dispose();
         }
