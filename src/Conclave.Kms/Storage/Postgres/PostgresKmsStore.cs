@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
+using System.Data.Common;
 using System.Text.Json;
 using Conclave.Kms.Audit;
 using Conclave.Kms.Keys;
@@ -21,7 +21,7 @@ namespace Conclave.Kms.Storage.Postgres;
 /// <c>"C"</c> collation so order is ordinal whatever the database locale.
 /// </summary>
 [DebuggerDisplay("{ToString(),nq}")]
-public sealed class PostgresKmsStore : IKmsStore
+public sealed class PostgresKmsStore : DbKmsStore, IKmsStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS kms_keys (
@@ -66,6 +66,7 @@ public sealed class PostgresKmsStore : IKmsStore
     private readonly string _description;
 
     private PostgresKmsStore(NpgsqlDataSource dataSource, string description)
+        : base(parameterPrefix: "")
     {
         _dataSource = dataSource;
         _description = description;
@@ -74,6 +75,15 @@ public sealed class PostgresKmsStore : IKmsStore
 
     /// <summary>Test hook: runs inside the batch transaction after the changes of each commit, before its audit append.</summary>
     internal Action<IReadOnlyList<KmsChange>>? FailurePointForTests { get; set; }
+
+    private protected override string RetirableGrantsSql => """
+        SELECT g.record FROM kms_grants g JOIN kms_keys k ON k.lane = g.lane
+        WHERE k.tenant = @tenant AND g.record::jsonb ->> 'RetiringPrincipal' = @retiring AND g.grant_id > @after
+        ORDER BY g.grant_id LIMIT @limit
+        """;
+
+    private protected override string CountKeysInCustomKeyStoreSql =>
+        "SELECT count(*)::integer FROM kms_keys WHERE tenant = @tenant AND (record::jsonb ->> 'CustomKeyStoreId') = @id";
 
     /// <summary>Opens the store in the database <paramref name="connectionString"/> names, creating its tables if absent.</summary>
     public static async Task<PostgresKmsStore> OpenAsync(string connectionString, CancellationToken cancellationToken = default)
@@ -116,30 +126,6 @@ public sealed class PostgresKmsStore : IKmsStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<KeyRecord?> GetKeyAsync(string tenant, string keyId, CancellationToken cancellationToken = default)
-    {
-        var rows = await QueryAsync(
-            "SELECT record FROM kms_keys WHERE lane = @lane",
-            c => c.Parameters.AddWithValue("lane", KeyLane.Compute(tenant, keyId)),
-            r => ReadKey(r.GetString(0)),
-            cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
-    }
-
-    /// <inheritdoc />
-    public ValueTask<IReadOnlyList<KeyRecord>> ListKeysAsync(string tenant, string? afterKeyId, int limit, CancellationToken cancellationToken = default) =>
-        QueryAsync(
-            "SELECT record FROM kms_keys WHERE tenant = @tenant AND key_id > @after ORDER BY key_id LIMIT @limit",
-            c =>
-            {
-                c.Parameters.AddWithValue("tenant", tenant);
-                c.Parameters.AddWithValue("after", afterKeyId ?? "");
-                c.Parameters.AddWithValue("limit", (long)limit);
-            },
-            r => ReadKey(r.GetString(0)),
-            cancellationToken);
-
-    /// <inheritdoc />
     public ValueTask<IReadOnlyList<KeyRecord>> ListKeysDueAsync(DateTimeOffset now, KeyRecord? after, int limit, CancellationToken cancellationToken = default) =>
         QueryAsync(
             """
@@ -159,199 +145,12 @@ public sealed class PostgresKmsStore : IKmsStore
             cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<KeyVersionRecord?> GetKeyVersionAsync(string tenant, string keyId, int version, CancellationToken cancellationToken = default)
-    {
-        var rows = await QueryAsync(
-            "SELECT version, created_ms, kek_version, wrapped, public_key, rotation_type FROM kms_key_versions WHERE lane = @lane AND version = @version",
-            c =>
-            {
-                c.Parameters.AddWithValue("lane", KeyLane.Compute(tenant, keyId));
-                c.Parameters.AddWithValue("version", version);
-            },
-            r => ReadVersion(tenant, keyId, r),
-            cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
-    }
-
-    /// <inheritdoc />
-    public ValueTask<IReadOnlyList<KeyVersionRecord>> ListKeyVersionsAsync(string tenant, string keyId, CancellationToken cancellationToken = default) =>
-        QueryAsync(
-            "SELECT version, created_ms, kek_version, wrapped, public_key, rotation_type FROM kms_key_versions WHERE lane = @lane ORDER BY version",
-            c => c.Parameters.AddWithValue("lane", KeyLane.Compute(tenant, keyId)),
-            r => ReadVersion(tenant, keyId, r),
-            cancellationToken);
-
-    /// <inheritdoc />
-    public async ValueTask<AliasRecord?> GetAliasAsync(string tenant, string aliasName, CancellationToken cancellationToken = default)
-    {
-        var rows = await QueryAsync(
-            "SELECT alias_name, key_id, created_ms, updated_ms FROM kms_aliases WHERE tenant = @tenant AND alias_name = @name",
-            c =>
-            {
-                c.Parameters.AddWithValue("tenant", tenant);
-                c.Parameters.AddWithValue("name", aliasName);
-            },
-            r => ReadAlias(tenant, r),
-            cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
-    }
-
-    /// <inheritdoc />
-    public ValueTask<IReadOnlyList<AliasRecord>> ListAliasesAsync(string tenant, string? keyId, CancellationToken cancellationToken = default) =>
-        QueryAsync(
-            keyId is null
-                ? "SELECT alias_name, key_id, created_ms, updated_ms FROM kms_aliases WHERE tenant = @tenant ORDER BY alias_name"
-                : "SELECT alias_name, key_id, created_ms, updated_ms FROM kms_aliases WHERE tenant = @tenant AND key_id = @key ORDER BY alias_name",
-            c =>
-            {
-                c.Parameters.AddWithValue("tenant", tenant);
-                if (keyId is not null)
-                {
-                    c.Parameters.AddWithValue("key", keyId);
-                }
-            },
-            r => ReadAlias(tenant, r),
-            cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask<IReadOnlyList<KeyTag>> GetTagsAsync(string tenant, string keyId, CancellationToken cancellationToken = default) =>
-        QueryAsync(
-            "SELECT tag_key, tag_value FROM kms_tags WHERE lane = @lane ORDER BY tag_key",
-            c => c.Parameters.AddWithValue("lane", KeyLane.Compute(tenant, keyId)),
-            r => new KeyTag(r.GetString(0), r.GetString(1)),
-            cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask<IReadOnlyList<GrantRecord>> ListGrantsAsync(string tenant, string keyId, CancellationToken cancellationToken = default) =>
-        QueryAsync(
-            "SELECT record FROM kms_grants WHERE lane = @lane ORDER BY created_ms, grant_id",
-            c => c.Parameters.AddWithValue("lane", KeyLane.Compute(tenant, keyId)),
-            r => JsonSerializer.Deserialize(r.GetString(0), StoreJsonContext.Default.GrantRecord)!,
-            cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask<IReadOnlyList<GrantRecord>> ListRetirableGrantsAsync(string tenant, string retiringPrincipal, string? afterGrantId, int limit, CancellationToken cancellationToken = default) =>
-        QueryAsync(
-            """
-            SELECT g.record FROM kms_grants g JOIN kms_keys k ON k.lane = g.lane
-            WHERE k.tenant = @tenant AND g.record::jsonb ->> 'RetiringPrincipal' = @retiring AND g.grant_id > @after
-            ORDER BY g.grant_id LIMIT @limit
-            """,
-            c =>
-            {
-                c.Parameters.AddWithValue("tenant", tenant);
-                c.Parameters.AddWithValue("retiring", retiringPrincipal);
-                c.Parameters.AddWithValue("after", afterGrantId ?? "");
-                c.Parameters.AddWithValue("limit", (long)limit);
-            },
-            r => JsonSerializer.Deserialize(r.GetString(0), StoreJsonContext.Default.GrantRecord)!,
-            cancellationToken);
-
-    /// <inheritdoc />
-    public async ValueTask<TenantKekRecord?> GetTenantKekAsync(string tenant, CancellationToken cancellationToken = default)
-    {
-        var rows = await QueryAsync(
-            "SELECT version, wrapped, created_ms FROM kms_tenant_keks WHERE tenant = @tenant ORDER BY version DESC LIMIT 1",
-            c => c.Parameters.AddWithValue("tenant", tenant),
-            r => new TenantKekRecord(tenant, r.GetInt32(0), r.GetFieldValue<byte[]>(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))),
-            cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<TenantKekRecord?> GetTenantKekAsync(string tenant, int version, CancellationToken cancellationToken = default)
-    {
-        var rows = await QueryAsync(
-            "SELECT version, wrapped, created_ms FROM kms_tenant_keks WHERE tenant = @tenant AND version = @version",
-            c =>
-            {
-                c.Parameters.AddWithValue("tenant", tenant);
-                c.Parameters.AddWithValue("version", version);
-            },
-            r => new TenantKekRecord(tenant, r.GetInt32(0), r.GetFieldValue<byte[]>(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))),
-            cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<CustomKeyStoreRecord?> GetCustomKeyStoreAsync(string tenant, string customKeyStoreId, CancellationToken cancellationToken = default)
-    {
-        var rows = await QueryAsync(
-            "SELECT record FROM kms_custom_key_stores WHERE tenant = @tenant AND store_id = @id",
-            c =>
-            {
-                c.Parameters.AddWithValue("tenant", tenant);
-                c.Parameters.AddWithValue("id", customKeyStoreId);
-            },
-            r => JsonSerializer.Deserialize(r.GetString(0), StoreJsonContext.Default.CustomKeyStoreRecord)!,
-            cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
-    }
-
-    /// <inheritdoc />
-    public ValueTask<IReadOnlyList<CustomKeyStoreRecord>> ListCustomKeyStoresAsync(string tenant, CancellationToken cancellationToken = default) =>
-        QueryAsync(
-            "SELECT record FROM kms_custom_key_stores WHERE tenant = @tenant ORDER BY store_id",
-            c => c.Parameters.AddWithValue("tenant", tenant),
-            r => JsonSerializer.Deserialize(r.GetString(0), StoreJsonContext.Default.CustomKeyStoreRecord)!,
-            cancellationToken);
-
-    /// <inheritdoc />
-    public async ValueTask<int> CountKeysInCustomKeyStoreAsync(string tenant, string customKeyStoreId, CancellationToken cancellationToken = default)
-    {
-        var rows = await QueryAsync(
-            "SELECT count(*)::integer FROM kms_keys WHERE tenant = @tenant AND (record::jsonb ->> 'CustomKeyStoreId') = @id",
-            c =>
-            {
-                c.Parameters.AddWithValue("tenant", tenant);
-                c.Parameters.AddWithValue("id", customKeyStoreId);
-            },
-            r => r.GetInt32(0),
-            cancellationToken).ConfigureAwait(false);
-        return rows[0];
-    }
-
-    /// <inheritdoc />
     public ValueTask<long> CommitAsync(IReadOnlyList<KmsChange> changes, AuditEntry audit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(audit);
         return _batcher.EnqueueAsync(changes, audit, cancellationToken);
     }
-
-    /// <inheritdoc />
-    public async IAsyncEnumerable<AuditRecord> ReadAuditAsync(long fromSequence = 1, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = new NpgsqlCommand(AuditColumns + " WHERE seq >= @from ORDER BY seq", connection);
-            command.Parameters.AddWithValue("from", fromSequence);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    yield return ReadAuditRecord(reader);
-                }
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<AuditRecord?> GetAuditHeadAsync(CancellationToken cancellationToken = default)
-    {
-        var rows = await QueryAsync(AuditColumns + " ORDER BY seq DESC LIMIT 1", _ => { }, ReadAuditRecord, cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
-    }
-
-    /// <inheritdoc />
-    public ValueTask<IReadOnlyList<AuditCheckpoint>> ListAuditCheckpointsAsync(long fromSequence = 1, CancellationToken cancellationToken = default) =>
-        QueryAsync(
-            "SELECT seq, hash, time_ms, wallet_id, public_key, signature FROM kms_audit_checkpoints WHERE seq >= @from ORDER BY seq",
-            c => c.Parameters.AddWithValue("from", fromSequence),
-            r => new AuditCheckpoint(r.GetInt64(0), r.GetFieldValue<byte[]>(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), r.GetString(3), r.GetFieldValue<byte[]>(4), r.GetFieldValue<byte[]>(5)),
-            cancellationToken);
 
     /// <summary>Finishes queued commits and closes the connection pool.</summary>
     public async ValueTask DisposeAsync()
@@ -363,45 +162,11 @@ public sealed class PostgresKmsStore : IKmsStore
     /// <summary>Host, port and database; never credentials.</summary>
     public override string ToString() => _description;
 
-    private static KeyRecord ReadKey(string json) => JsonSerializer.Deserialize(json, StoreJsonContext.Default.KeyRecord)!;
+    private protected override async ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    private static KeyVersionRecord ReadVersion(string tenant, string keyId, NpgsqlDataReader r) => new(
-        tenant,
-        keyId,
-        r.GetInt32(0),
-        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
-        r.GetInt32(2),
-        r.GetFieldValue<byte[]>(3),
-        r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4),
-        r.IsDBNull(5) ? null : r.GetString(5));
-
-    private static AliasRecord ReadAlias(string tenant, NpgsqlDataReader r) => new(
-        tenant,
-        r.GetString(0),
-        r.GetString(1),
-        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
-        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)));
-
-    private async ValueTask<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
-    {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = new NpgsqlCommand(sql, connection);
-            bind(command);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                var rows = new List<T>();
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    rows.Add(read(reader));
-                }
-
-                return rows;
-            }
-        }
-    }
+    private ValueTask<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) =>
+        QueryAsync<NpgsqlCommand, NpgsqlDataReader, T>(sql, bind, read, cancellationToken);
 
     private async Task ApplyBatchAsync(IReadOnlyList<PendingCommit> batch, CancellationToken cancellationToken)
     {
@@ -669,23 +434,6 @@ public sealed class PostgresKmsStore : IKmsStore
         command.Parameters.AddWithValue("id", key.CustomKeyStoreId);
         var json = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
         CustomKeyStoreGuard.Check(key, json is null ? null : JsonSerializer.Deserialize(json, StoreJsonContext.Default.CustomKeyStoreRecord));
-    }
-
-    private const string AuditColumns = "SELECT seq, time_ms, principal, tenant, action, key_id, key_version, request_id, outcome, request_digest, prev_hash, hash FROM kms_audit";
-
-    private static AuditRecord ReadAuditRecord(NpgsqlDataReader reader)
-    {
-        var entry = new AuditEntry(
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-            reader.GetString(2),
-            reader.GetString(3),
-            reader.GetString(4),
-            reader.IsDBNull(5) ? null : reader.GetString(5),
-            reader.IsDBNull(6) ? null : reader.GetInt32(6),
-            reader.GetString(7),
-            reader.GetString(8),
-            reader.GetFieldValue<byte[]>(9));
-        return new AuditRecord(reader.GetInt64(0), entry, reader.GetFieldValue<byte[]>(10), reader.GetFieldValue<byte[]>(11));
     }
 
     private static void BindKey(NpgsqlCommand command, KeyRecord key)
