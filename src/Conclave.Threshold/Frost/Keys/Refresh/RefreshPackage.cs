@@ -60,6 +60,6 @@ public sealed class RefreshPackage
             elements[j] = j == 0 && !slot.ContainsAnyExcept((byte)0) ? g.Identity : g.DeserializeElement(slot);
         }
 
-        return new RefreshPackage(new VssCommitment(elements, allowIdentity: true));
+        return new RefreshPackage(VssCommitment.FromRefresh(elements));
     }
 }
