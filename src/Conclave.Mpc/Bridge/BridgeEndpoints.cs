@@ -9,7 +9,7 @@ namespace Conclave.Mpc.Bridge;
 
 /// <summary>
 /// The bridge API (the Lux bridge contract, docs/bridge-api.md): <c>POST /keygen</c>,
-/// <c>POST /sign</c>, <c>GET /pubkey/{walletID}</c> and <c>GET /health</c>, JSON in and out,
+/// <c>POST /sign</c>, <c>POST /reshare</c>, <c>GET /pubkey/{walletID}</c> and <c>GET /health</c>, JSON in and out,
 /// errors as <c>{"error":{"code","message"}}</c> with 400/404/409/502/503 (and 403 for a node
 /// policy refusal, 413 for an oversized body, 500 for an internal failure).
 /// </summary>
@@ -27,6 +27,7 @@ public static class BridgeEndpoints
         ArgumentNullException.ThrowIfNull(coordinator);
         endpoints.MapPost("/keygen", Endpoint((_, body) => KeygenAsync(coordinator, body, stopping), readBody: true));
         endpoints.MapPost("/sign", Endpoint((_, body) => SignAsync(coordinator, body, stopping), readBody: true));
+        endpoints.MapPost("/reshare", Endpoint((_, body) => ReshareAsync(coordinator, body, stopping), readBody: true));
         endpoints.MapGet("/pubkey/{walletID}", Endpoint((context, _) => PublicKeyAsync(coordinator, (string)context.Request.RouteValues["walletID"]!, stopping), readBody: false));
         endpoints.MapGet("/health", Endpoint((_, _) => HealthAsync(coordinator, stopping), readBody: false));
         return endpoints;
@@ -40,6 +41,31 @@ public static class BridgeEndpoints
         var totalParties = RequiredInt(body, "totalParties");
         var chainType = OptionalString(body, "chainType");
         var wallet = await coordinator.KeygenAsync(walletId, keyType, threshold, totalParties, chainType, cancellationToken).ConfigureAwait(false);
+        return WalletJson(wallet);
+    }
+
+    /// <summary>
+    /// <c>{"walletID"}</c> → the wallet's description with its new <c>keyVersion</c>. A refresh keeps
+    /// the parties and the threshold: fields asking to change them are refused (not supported).
+    /// </summary>
+    private static async Task<JsonObject> ReshareAsync(Coordinator coordinator, JsonObject body, CancellationToken cancellationToken)
+    {
+        var walletId = RequiredString(body, "walletID");
+        if (body.Select(p => p.Key).FirstOrDefault(k => k != "walletID") is { } other)
+        {
+            throw MpcRequestException.Invalid(other is "threshold" or "newThreshold" or "totalParties" or "parties" or "newParties" or "nodeIDs"
+                ? $"\"{other}\": changing the committee or the threshold is not supported; a reshare refreshes the shares among the wallet's parties with its threshold. Send only \"walletID\"."
+                : $"\"{other}\" is not a reshare field; send only \"walletID\".");
+        }
+
+        var wallet = await coordinator.ReshareAsync(walletId, cancellationToken).ConfigureAwait(false);
+        var result = WalletJson(wallet);
+        result["keyVersion"] = wallet.KeyVersion;
+        return result;
+    }
+
+    private static JsonObject WalletJson(WalletInfo wallet)
+    {
         var result = new JsonObject
         {
             ["walletID"] = wallet.WalletId,

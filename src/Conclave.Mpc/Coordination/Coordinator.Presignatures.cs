@@ -14,6 +14,7 @@ public sealed partial class Coordinator
 {
     private readonly PresignaturePool _pool = new();
     private readonly Dictionary<string, Task> _refills = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _resharing = new(StringComparer.Ordinal);
     private readonly Lock _refillLock = new();
     private readonly CancellationTokenSource _stopping = new();
 
@@ -104,7 +105,7 @@ public sealed partial class Coordinator
         var key = PresignaturePool.KeyOf(wallet.WalletId, signers);
         lock (_refillLock)
         {
-            if (_stopping.IsCancellationRequested || (_refills.TryGetValue(key, out var running) && !running.IsCompleted))
+            if (_stopping.IsCancellationRequested || _resharing.Contains(wallet.WalletId) || (_refills.TryGetValue(key, out var running) && !running.IsCompleted))
             {
                 return;
             }

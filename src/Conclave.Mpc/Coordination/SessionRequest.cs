@@ -8,7 +8,7 @@ using Conclave.Threshold;
 namespace Conclave.Mpc.Coordination;
 
 /// <summary>
-/// What a coordinator asks every party of a session to do: a keygen or a sign request. Every node
+/// What a coordinator asks every party of a session to do: a keygen, sign, presign or reshare request. Every node
 /// checks it itself (<see cref="Validate"/> plus its own state and policy) before it joins, and
 /// derives the session id from it (<see cref="DeriveSessionId"/>), so no coordinator can make
 /// nodes run a session other than the one they checked. Public data only.
@@ -23,6 +23,12 @@ public sealed partial record SessionRequest
 
     /// <summary><see cref="Kind"/> of a CGGMP21 presigning whose result each signer stores for a later one-round sign.</summary>
     public const string PresignKind = "presign";
+
+    /// <summary>
+    /// <see cref="Kind"/> of a proactive key refresh: new shares of the same key among the same
+    /// parties with the same threshold (CGGMP21 key refresh for secp256k1, HJKY95 share renewal for ed25519).
+    /// </summary>
+    public const string ReshareKind = "reshare";
 
     /// <summary><see cref="Hash"/>: the nodes sign SHA-256 of the message.</summary>
     public const string Sha256Hash = "sha256";
@@ -39,7 +45,7 @@ public sealed partial record SessionRequest
     /// <summary>Nonce length in bytes.</summary>
     public const int NonceLength = 32;
 
-    /// <summary><see cref="KeygenKind"/>, <see cref="SignKind"/> or <see cref="PresignKind"/>.</summary>
+    /// <summary><see cref="KeygenKind"/>, <see cref="SignKind"/>, <see cref="PresignKind"/> or <see cref="ReshareKind"/>.</summary>
     public required string Kind { get; init; }
 
     /// <summary>The wallet (1–128 characters of <c>A–Z a–z 0–9 . _ : -</c>).</summary>
@@ -48,10 +54,10 @@ public sealed partial record SessionRequest
     /// <summary>A <see cref="KeyTypes"/> value.</summary>
     public required string KeyType { get; init; }
 
-    /// <summary>Keygen: t, the number of parties needed to sign. Sign: the wallet's t.</summary>
+    /// <summary>Keygen: t, the number of parties needed to sign. Sign, presign, reshare: the wallet's t.</summary>
     public int Threshold { get; init; }
 
-    /// <summary>Keygen: the n parties that get a share. Sign: the signers. Node ids, ordinal order, distinct.</summary>
+    /// <summary>Keygen: the n parties that get a share. Sign: the signers. Reshare: all of the wallet's parties. Node ids, ordinal order, distinct.</summary>
     public required IReadOnlyList<string> Parties { get; init; }
 
     /// <summary>Keygen only: an optional label stored with the wallet and echoed (for example <c>ethereum</c>).</summary>
@@ -74,6 +80,12 @@ public sealed partial record SessionRequest
     /// or null (a fresh presignature inside the session). Only with <see cref="Hash"/> set (CVE-2025-66017).
     /// </summary>
     public string? PresignatureId { get; init; }
+
+    /// <summary>
+    /// Reshare only: the wallet's committed key version the refresh starts from (v; the new shares
+    /// become v + 1). Every node checks it against its own committed version. Null for other kinds.
+    /// </summary>
+    public int? KeyVersion { get; init; }
 
     /// <summary>32 fresh random bytes, lowercase hex, chosen by the coordinator so each request is a new session.</summary>
     public required string Nonce { get; init; }
@@ -107,6 +119,11 @@ public sealed partial record SessionRequest
             fields.AddRange(["hash", Hash ?? string.Empty, "presignature", PresignatureId ?? string.Empty]);
         }
 
+        if (KeyVersion is { } version)
+        {
+            fields.AddRange(["keyVersion", version.ToString(invariant)]);
+        }
+
         return new SessionId(SHA256.HashData(LengthPrefixed.Concat([.. fields], 0)));
     }
 
@@ -118,9 +135,9 @@ public sealed partial record SessionRequest
     /// <exception cref="MpcRequestException">An <see cref="MpcErrorCode.InvalidRequest"/> naming the problem.</exception>
     public void Validate()
     {
-        if (Kind is not (KeygenKind or SignKind or PresignKind))
+        if (Kind is not (KeygenKind or SignKind or PresignKind or ReshareKind))
         {
-            throw MpcRequestException.Invalid("kind must be \"keygen\", \"sign\" or \"presign\".");
+            throw MpcRequestException.Invalid("kind must be \"keygen\", \"sign\", \"presign\" or \"reshare\".");
         }
 
         if (!IsValidWalletId(WalletId))
@@ -151,6 +168,26 @@ public sealed partial record SessionRequest
         if (Kind != SignKind && (Hash is not null || PresignatureId is not null))
         {
             throw MpcRequestException.Invalid("only a sign request carries a hash or presignature id.");
+        }
+
+        if ((Kind == ReshareKind) != KeyVersion.HasValue)
+        {
+            throw MpcRequestException.Invalid("a reshare request, and only a reshare request, carries the wallet's key version.");
+        }
+
+        if (Kind == ReshareKind)
+        {
+            if (Threshold < 2 || Threshold > Parties.Count || KeyVersion < 1)
+            {
+                throw MpcRequestException.Invalid($"a reshare needs 2 ≤ threshold ≤ parties and a key version of at least 1 (threshold {Threshold}, parties {Parties.Count}).");
+            }
+
+            if (Message is not null || ChainType is not null)
+            {
+                throw MpcRequestException.Invalid("a reshare request carries no message and no chainType.");
+            }
+
+            return;
         }
 
         if (Kind == KeygenKind)

@@ -60,6 +60,7 @@ public sealed partial class MpcNode
             {
                 encoded = presignature.Serialize();
                 await _store.PutPresignatureAsync(wallet.WalletId, id, encoded, _options.MaxStoredPresignaturesPerWallet, cancellationToken).ConfigureAwait(false);
+                await DropIfRefreshedAsync(wallet, id, cancellationToken).ConfigureAwait(false);
             }
             finally
             {

@@ -115,6 +115,10 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         {
             await CheckKeygenAsync(request, session, cancellationToken).ConfigureAwait(false);
         }
+        else if (request.Kind == SessionRequest.ReshareKind)
+        {
+            wallet = await CheckReshareAsync(request, session, cancellationToken).ConfigureAwait(false);
+        }
         else
         {
             wallet = await CheckSignAsync(request, cancellationToken).ConfigureAwait(false);
@@ -170,6 +174,13 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
             {
                 outcome = await RunKeygenAsync(request, messenger, run.Token).ConfigureAwait(false);
             }
+            else if (request.Kind == SessionRequest.ReshareKind)
+            {
+                var wallet = prepared.Wallet
+                    ?? throw new MpcRequestException(MpcErrorCode.WalletNotFound, $"Node {NodeId} holds no wallet {request.WalletId}.");
+                participants = wallet.Parties;
+                outcome = await RunReshareAsync(request, wallet, messenger, run.Token).ConfigureAwait(false);
+            }
             else
             {
                 // Checked against this request when it was prepared (moments ago, same session).
@@ -215,9 +226,9 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
     public async Task CommitAsync(SessionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Kind != SessionRequest.KeygenKind)
+        if (!WritesShare(request))
         {
-            throw MpcRequestException.Invalid("Only a keygen is committed.");
+            throw MpcRequestException.Invalid("Only a keygen or a reshare is committed.");
         }
 
         var session = request.DeriveSessionId();
@@ -229,15 +240,24 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
 
         if (!mine)
         {
-            if (await GetWalletAsync(request.WalletId, cancellationToken).ConfigureAwait(false) is { } existing && existing.Parties.SequenceEqual(request.Parties))
+            if (await GetWalletAsync(request.WalletId, cancellationToken).ConfigureAwait(false) is { } existing && existing.Parties.SequenceEqual(request.Parties)
+                && (request.Kind == SessionRequest.KeygenKind || existing.KeyVersion == request.KeyVersion + 1))
             {
                 return; // committed before: idempotent
             }
 
-            throw MpcRequestException.Invalid($"Node {NodeId} has no finished keygen of wallet {request.WalletId} for this session.");
+            throw MpcRequestException.Invalid($"Node {NodeId} has no finished {request.Kind} of wallet {request.WalletId} for this session.");
         }
 
-        await _store.CommitAsync(request.WalletId, InitialKeyVersion, cancellationToken).ConfigureAwait(false);
+        if (request.Kind == SessionRequest.ReshareKind)
+        {
+            await CommitReshareAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _store.CommitAsync(request.WalletId, InitialKeyVersion, cancellationToken).ConfigureAwait(false);
+        }
+
         Interlocked.Increment(ref _commitGeneration); // the wallet count changed
         ForgetKeygen(request, session);
         NodeLog.Committed(_logger, NodeId, request.WalletId);
@@ -268,13 +288,14 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         bool discard;
         lock (_keygenLock)
         {
-            discard = request.Kind == SessionRequest.KeygenKind
+            discard = WritesShare(request)
                 && _keygens.TryGetValue(request.WalletId, out var pending) && pending.Session == session;
         }
 
         if (discard)
         {
-            await _store.DiscardPendingAsync(request.WalletId, InitialKeyVersion, cancellationToken).ConfigureAwait(false);
+            var version = request.Kind == SessionRequest.ReshareKind ? request.KeyVersion!.Value + 1 : InitialKeyVersion;
+            await _store.DiscardPendingAsync(request.WalletId, version, cancellationToken).ConfigureAwait(false);
             ForgetKeygen(request, session);
         }
     }
@@ -493,9 +514,12 @@ public sealed partial class MpcNode : INodeControl, IAsyncDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="request"/> writes a pending share that a commit makes usable (keygen, reshare).</summary>
+    private static bool WritesShare(SessionRequest request) => request.Kind is SessionRequest.KeygenKind or SessionRequest.ReshareKind;
+
     private void ForgetKeygen(SessionRequest request, SessionId session)
     {
-        if (request.Kind != SessionRequest.KeygenKind)
+        if (!WritesShare(request))
         {
             return;
         }

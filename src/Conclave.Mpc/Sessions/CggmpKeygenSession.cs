@@ -14,6 +14,9 @@ namespace Conclave.Mpc.Sessions;
 /// the plaintext payloads wiped once sealed or parsed), Schnorr proof. Aux info
 /// (<see cref="AuxInfoParty"/>) runs under a session id derived from the messenger's
 /// (<see cref="CggmpSessionIds.AuxInfo"/>) in rounds 11–14: commit, echo, reveal, proofs (point to point).
+/// <see cref="Refresh"/> runs the same rounds as a proactive key refresh of an existing share
+/// (<see cref="KeygenParty.Refresh"/>, the threshold form of the paper's Fig. 6) followed by a fresh
+/// aux-info run with a new Paillier key, as Fig. 6 refreshes the auxiliary information too.
 /// </summary>
 /// <remarks>
 /// <para>Participants are the node ids in ordinal order; participant i is the i-th of them. Every
@@ -40,6 +43,7 @@ public sealed class CggmpKeygenSession
     private readonly int _threshold;
     private readonly Func<CancellationToken, Task<PaillierSecretKey>> _paillierKeySource;
     private readonly TimeSpan _roundTimeout;
+    private CggmpCoreKeyShare? _refreshOf;
 
     /// <summary>Prepares the session; nothing is sent until <see cref="RunAsync"/>.</summary>
     /// <param name="messenger">This node's messenger for the session.</param>
@@ -64,7 +68,24 @@ public sealed class CggmpKeygenSession
         _roundTimeout = roundTimeout;
     }
 
-    /// <summary>Runs key generation, then aux info, to completion.</summary>
+    /// <summary>
+    /// A proactive refresh of <paramref name="share"/> (not owned; the caller deletes it once the
+    /// result is stored) among <paramref name="participants"/>, the wallet's parties, with the share's threshold.
+    /// </summary>
+    public static CggmpKeygenSession Refresh(SessionMessenger messenger, IEnumerable<string> participants, CggmpCoreKeyShare share, Func<CancellationToken, Task<PaillierSecretKey>> paillierKeySource, TimeSpan roundTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        var session = new CggmpKeygenSession(messenger, participants, share.Threshold, paillierKeySource, roundTimeout);
+        if (share.PublicShares.Count != session._participants.Count || share.Self != session.IdOf(messenger.NodeId))
+        {
+            throw new ArgumentException("The share is not this node's share among these participants.", nameof(share));
+        }
+
+        session._refreshOf = share;
+        return session;
+    }
+
+    /// <summary>Runs key generation (or the refresh), then aux info, to completion.</summary>
     /// <exception cref="ProtocolAbortException">A participant misbehaved; the culprits are named.</exception>
     /// <exception cref="SessionTimeoutException">A participant did not deliver a round in time.</exception>
     public async Task<CggmpKeygenResult> RunAsync(CancellationToken cancellationToken = default)
@@ -107,7 +128,7 @@ public sealed class CggmpKeygenSession
         var session = _messenger.Session;
         var self = IdOf(_messenger.NodeId);
         var others = Others;
-        using var party = new KeygenParty(session, self, Ids, _threshold);
+        using var party = _refreshOf is null ? new KeygenParty(session, self, Ids, _threshold) : KeygenParty.Refresh(session, _refreshOf);
 
         await _messenger.SendToAllAsync(others, KeygenCommitRound, CggmpPayload.Encode(party.Round1()), cancellationToken).ConfigureAwait(false);
         var commits = await ReceiveAsync(KeygenCommitRound, others, CggmpPayload.KeygenCommit, (id, body) => CggmpPayload.DecodeKeygenCommit(body, session, id), cancellationToken).ConfigureAwait(false);

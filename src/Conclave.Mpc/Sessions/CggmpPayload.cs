@@ -78,8 +78,12 @@ internal static class CggmpPayload
 
     internal static byte[] Encode(KeygenRevealMessage m)
     {
+        // A refresh's constant term commits to zero: the identity, written as 33 zero bytes (no
+        // valid compressed point is all zero). Keygen constant terms are never the identity.
         var w = new Writer(KeygenReveal).Bytes(m.Rid).U16(m.Coefficients.Coefficients.Count);
-        foreach (var c in m.Coefficients.Coefficients)
+        var coefficients = m.Coefficients.Coefficients;
+        w.Fixed(coefficients[0].IsIdentity ? new byte[PointLength] : Group.SerializeElement(coefficients[0]));
+        foreach (var c in coefficients.Skip(1))
         {
             w.Point(c);
         }
@@ -209,7 +213,8 @@ internal static class CggmpPayload
         }
 
         var coefficients = new Element[count];
-        for (var i = 0; i < count; i++)
+        coefficients[0] = r.PointOrZeroIdentity();
+        for (var i = 1; i < count; i++)
         {
             coefficients[i] = r.Point();
         }
@@ -217,7 +222,9 @@ internal static class CggmpPayload
         var schnorr = r.Point();
         var nonce = r.Bytes();
         r.End();
-        return new KeygenRevealMessage(session, sender, rid, new VssCommitment(coefficients), schnorr, nonce);
+
+        // The state machine checks the constant term: the identity for a refresh, never for a keygen.
+        return new KeygenRevealMessage(session, sender, rid, VssCommitment.FromRefresh(coefficients), schnorr, nonce);
     }
 
     internal static KeygenShareMessage DecodeKeygenShare(ReadOnlySpan<byte> body, SessionId session, ParticipantId sender, ParticipantId self)
@@ -483,6 +490,20 @@ internal static class CggmpPayload
             }
 
             return claims;
+        }
+
+        /// <summary>A point, or the identity when all <see cref="PointLength"/> bytes are zero.</summary>
+        internal Element PointOrZeroIdentity()
+        {
+            var bytes = Take(PointLength);
+            if (!bytes.ContainsAnyExcept((byte)0))
+            {
+                return Group.Identity;
+            }
+
+            return Group.TryDeserializeElement(bytes, out var point)
+                ? point
+                : throw new FormatException("A point is not a valid compressed secp256k1 encoding.");
         }
 
         internal Element Point() =>

@@ -130,20 +130,28 @@ public sealed class FrostKeygenSession
     /// from this node's means participant k sent different packages to different nodes; every such
     /// k is named (<see cref="AbortReason.Equivocation"/>), as the CGGMP21 state machines do.
     /// </summary>
-    private async Task CheckRound1EchoAsync(List<string> others, Func<string, ParticipantId> idOf, Round1Package own, Dictionary<ParticipantId, Round1Package> received, CancellationToken cancellationToken)
+    private Task CheckRound1EchoAsync(List<string> others, Func<string, ParticipantId> idOf, Round1Package own, Dictionary<ParticipantId, Round1Package> received, CancellationToken cancellationToken)
     {
-        var n = _participants.Count;
         var self = idOf(_messenger.NodeId);
+        return CheckEchoAsync(_messenger, Round1Echo, _participants.Count, others, idOf, id => (id == self ? own : received[id]).Serialize(), _roundTimeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// The echo round shared by the DKG and the refresh: sends every other participant the SHA-256
+    /// of each participant's round-one package as this node received it (<paramref name="serialized"/>,
+    /// its own included, in participant order) and names every participant k whose digest differs in
+    /// any echo (<see cref="AbortReason.Equivocation"/>).
+    /// </summary>
+    internal static async Task CheckEchoAsync(SessionMessenger messenger, int round, int n, List<string> others, Func<string, ParticipantId> idOf, Func<ParticipantId, byte[]> serialized, TimeSpan roundTimeout, CancellationToken cancellationToken)
+    {
         var view = new byte[n * SHA256.HashSizeInBytes];
         for (var k = 0; k < n; k++)
         {
-            var id = new ParticipantId((ushort)(k + 1));
-            var package = id == self ? own : received[id];
-            SHA256.HashData(package.Serialize(), view.AsSpan(k * SHA256.HashSizeInBytes, SHA256.HashSizeInBytes));
+            SHA256.HashData(serialized(new ParticipantId((ushort)(k + 1))), view.AsSpan(k * SHA256.HashSizeInBytes, SHA256.HashSizeInBytes));
         }
 
-        await _messenger.SendToAllAsync(others, Round1Echo, SessionPayload.Wrap(FrostPayload.DkgRound1Echo, view.ToArray()), cancellationToken).ConfigureAwait(false);
-        var echoes = await SessionPayload.ReceiveParsedAsync(_messenger, Round1Echo, others, _roundTimeout, idOf, FrostPayload.DkgRound1Echo, (_, body) =>
+        await messenger.SendToAllAsync(others, round, SessionPayload.Wrap(FrostPayload.DkgRound1Echo, view.ToArray()), cancellationToken).ConfigureAwait(false);
+        var echoes = await SessionPayload.ReceiveParsedAsync(messenger, round, others, roundTimeout, idOf, FrostPayload.DkgRound1Echo, (_, body) =>
             body.Length == view.Length ? body.ToArray() : throw new FormatException($"an echo holds {n} digests of 32 bytes, not {body.Length} bytes"), cancellationToken).ConfigureAwait(false);
 
         var equivocators = new SortedSet<ParticipantId>();

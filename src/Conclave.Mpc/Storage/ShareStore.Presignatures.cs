@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Conclave.Crypto;
 using Conclave.Mpc.Storage.Internal;
+using Microsoft.Data.Sqlite;
 
 namespace Conclave.Mpc.Storage;
 
@@ -142,6 +143,23 @@ public sealed partial class ShareStore
                 }
             }
         }, cancellationToken);
+    }
+
+    /// <summary>Deletes every stored presignature of <paramref name="walletId"/>; the number deleted.</summary>
+    public Task<int> DeletePresignaturesAsync(string walletId, CancellationToken cancellationToken = default)
+    {
+        ValidateId(walletId, nameof(walletId));
+        return RunAsync(transaction => DeletePresignaturesCoreAsync(transaction, walletId, cancellationToken), cancellationToken);
+    }
+
+    private async Task<int> DeletePresignaturesCoreAsync(SqliteTransaction transaction, string walletId, CancellationToken cancellationToken)
+    {
+        var command = Command(_connection, transaction, "DELETE FROM presignatures WHERE wallet_id = $wallet;");
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("$wallet", walletId);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static void ValidatePresignatureId(ReadOnlySpan<byte> id)

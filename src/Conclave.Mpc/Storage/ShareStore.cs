@@ -205,10 +205,18 @@ public sealed partial class ShareStore : IAsyncDisposable
 
     /// <summary>
     /// Refresh: commits the pending share of <paramref name="newKeyVersion"/> and deletes the share of
-    /// <paramref name="oldKeyVersion"/>, in one transaction (both happen or neither). Retrying after
-    /// success does nothing. Throws <see cref="InvalidOperationException"/> if the new version has no share.
+    /// <paramref name="oldKeyVersion"/> and every stored presignature of the wallet (they derive from
+    /// the old share), in one transaction (all happen or none). Retrying after success does nothing.
+    /// Throws <see cref="InvalidOperationException"/> if the new version has no share.
     /// </summary>
-    public Task ReplaceAsync(string walletId, int oldKeyVersion, int newKeyVersion, CancellationToken cancellationToken = default)
+    public Task ReplaceAsync(string walletId, int oldKeyVersion, int newKeyVersion, CancellationToken cancellationToken = default) =>
+        ReplaceAsync(walletId, oldKeyVersion, newKeyVersion, walletInfo: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReplaceAsync(string, int, int, CancellationToken)"/>, and in the same transaction
+    /// replaces the wallet's public metadata with <paramref name="walletInfo"/> when it is not null.
+    /// </summary>
+    public Task ReplaceAsync(string walletId, int oldKeyVersion, int newKeyVersion, string? walletInfo, CancellationToken cancellationToken = default)
     {
         ValidateId(walletId, nameof(walletId));
         ArgumentOutOfRangeException.ThrowIfNegative(oldKeyVersion);
@@ -224,6 +232,12 @@ public sealed partial class ShareStore : IAsyncDisposable
             Step("replace:committed-new", cancellationToken);
             await DeleteCoreAsync(transaction, walletId, oldKeyVersion, state: null, cancellationToken).ConfigureAwait(false);
             Step("replace:deleted-old", cancellationToken);
+            await DeletePresignaturesCoreAsync(transaction, walletId, cancellationToken).ConfigureAwait(false);
+            if (walletInfo is not null)
+            {
+                await WriteWalletInfoAsync(transaction, walletId, walletInfo, cancellationToken).ConfigureAwait(false);
+            }
+
             return true;
         }, cancellationToken);
     }

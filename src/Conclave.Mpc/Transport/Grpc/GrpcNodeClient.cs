@@ -27,7 +27,7 @@ public sealed class GrpcNodeClient : INodeControl
     /// <summary>How long a control call other than run may take (default 30 s).</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a keygen run may take (default 15 min: CGGMP21 aux info may have to generate safe primes).</summary>
+    /// <summary>How long a keygen or reshare run may take (default 15 min: CGGMP21 aux info may have to generate safe primes).</summary>
     public TimeSpan KeygenRunTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>How long a sign run may take (default 2 min).</summary>
@@ -41,7 +41,7 @@ public sealed class GrpcNodeClient : INodeControl
     public async Task<SessionOutcome> RunAsync(SessionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var timeout = request.Kind == SessionRequest.KeygenKind ? KeygenRunTimeout : SignRunTimeout;
+        var timeout = request.Kind is SessionRequest.KeygenKind or SessionRequest.ReshareKind ? KeygenRunTimeout : SignRunTimeout;
         var reply = await CallAsync(ControlMessages.Run, Encode(request), timeout, cancellationToken).ConfigureAwait(false);
         return reply.Outcome is { } outcome && string.Equals(outcome.NodeId, NodeId, StringComparison.Ordinal)
             ? outcome

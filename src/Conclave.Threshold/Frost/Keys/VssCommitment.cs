@@ -25,6 +25,29 @@ public sealed class VssCommitment
         Coefficients = [.. coefficients];
     }
 
+    /// <summary>
+    /// A received refresh commitment (proactive refresh: the dealt polynomial shares zero, so the
+    /// constant term's commitment is the identity). The constant term may be any element, the
+    /// identity included, so that the protocol can check it and name the dealer; every other
+    /// coefficient commitment must be a non-identity element of the same group.
+    /// </summary>
+    public static VssCommitment FromRefresh(IReadOnlyList<Element> coefficients)
+    {
+        ArgumentNullException.ThrowIfNull(coefficients);
+        if (coefficients.Count < 1 || coefficients.Any(c => c is null))
+        {
+            throw new ArgumentException("A commitment has at least one coefficient.", nameof(coefficients));
+        }
+
+        var group = coefficients[0].Group;
+        if (coefficients.Skip(1).Any(c => c.IsIdentity || !ReferenceEquals(c.Group, group)))
+        {
+            throw new ArgumentException("Coefficient commitments after the constant term must be non-identity elements of one group.", nameof(coefficients));
+        }
+
+        return new VssCommitment([.. coefficients], allowIdentity: true);
+    }
+
     /// <summary>The coefficient commitments, constant term first.</summary>
     public IReadOnlyList<Element> Coefficients { get; }
 
