@@ -126,7 +126,7 @@ internal static class UpCommand
         var url = bridge.ToString().TrimEnd('/');
         await stdout.WriteLineAsync($"Conclave is up: {shape}.").ConfigureAwait(false);
         await stdout.WriteLineAsync($"  data       {dataDirectory}{(created ? "  (new: node keys and a software root key were created; development only)" : string.Empty)}").ConfigureAwait(false);
-        await stdout.WriteLineAsync($"  bridge API {url}  (POST /keygen, POST /sign, GET /pubkey/{{walletID}}, GET /health; metrics at {url}/metrics)").ConfigureAwait(false);
+        await stdout.WriteLineAsync($"  bridge API {url}  (POST /keygen, POST /sign, POST /reshare, GET /pubkey/{{walletID}}, GET /health; metrics at {url}/metrics)").ConfigureAwait(false);
         var kmsUrl = kms.Address.ToString().TrimEnd('/');
         await stdout.WriteLineAsync($"  KMS API    {kmsUrl}  (AWS KMS JSON 1.1 with SigV4: point an AWS SDK or the AWS CLI at it)").ConfigureAwait(false);
         if (kms.Development is { } development)

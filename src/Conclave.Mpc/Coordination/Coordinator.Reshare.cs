@@ -27,7 +27,7 @@ public sealed partial class Coordinator
         var down = wallet.Parties.Where(p => !reachable.Contains(p)).ToList();
         if (down.Count > 0)
         {
-            throw new MpcRequestException(MpcErrorCode.NoQuorum, $"A reshare needs every party of wallet {walletId}; not reachable: {string.Join(", ", down)}.", down);
+            throw new MpcRequestException(MpcErrorCode.NoQuorum, $"A reshare needs every party of wallet {walletId}; not reachable: {string.Join(", ", down)}.");
         }
 
         var request = new SessionRequest

@@ -167,6 +167,12 @@ public sealed class BridgeApiTests(BridgeFixture fixture) : IClassFixture<Bridge
         { "/keygen", """{"walletID":"w9","keyType":"ed25519","threshold":2,"totalParties":3,"chainType":"a b"}""" },
         { "/keygen", """{"walletID":"bad id/..","keyType":"ed25519","threshold":2,"totalParties":3}""" },
         { "/keygen", """{"walletID":"","keyType":"ed25519","threshold":2,"totalParties":3}""" },
+        { "/reshare", """{}""" },
+        { "/reshare", """{"walletID":7}""" },
+        { "/reshare", """{"walletID":"bad id/.."}""" },
+        { "/reshare", """{"walletID":"sol-1","threshold":3}""" },
+        { "/reshare", """{"walletID":"sol-1","parties":["node1","node2"]}""" },
+        { "/reshare", """{"walletID":"sol-1","walletID":"eth-1"}""" },
         { "/sign", """{"message":"00"}""" },
         { "/sign", """{"walletID":"sol-1"}""" },
         { "/sign", """{"walletID":"bad id","message":"00"}""" },
@@ -206,9 +212,36 @@ public sealed class BridgeApiTests(BridgeFixture fixture) : IClassFixture<Bridge
     }
 
     [Fact]
+    public async Task Reshare_keeps_each_wallets_public_key_and_answers_the_next_key_version()
+    {
+        foreach (var (walletId, keygen) in new[] { (BridgeFixture.Ed25519Wallet, fixture.Ed25519Keygen), (BridgeFixture.Secp256k1Wallet, fixture.Secp256k1Keygen) })
+        {
+            var (status, body) = await Server.PostAsync("/reshare", $$"""{"walletID":"{{walletId}}"}""");
+            Assert.Equal(HttpStatusCode.OK, status);
+            foreach (var field in new[] { "walletID", "keyType", "publicKey", "threshold", "totalParties", "chainType" })
+            {
+                Assert.Equal(keygen.Body[field]!.ToJsonString(), body[field]!.ToJsonString());
+            }
+
+            Assert.Equal(Strings(keygen.Body["parties"]), Strings(body["parties"]));
+            var version = body["keyVersion"]!.GetValue<int>();
+            Assert.True(version >= 2, $"key version {version}");
+            var (_, pubkey) = await Server.GetAsync($"/pubkey/{walletId}");
+            Assert.Equal(keygen.Body["publicKey"]!.GetValue<string>(), pubkey["publicKey"]!.GetValue<string>());
+        }
+
+        var message = RandomNumberGenerator.GetBytes(32);
+        var (signStatus, signed) = await Server.PostAsync("/sign", $$"""{"walletID":"{{BridgeFixture.Ed25519Wallet}}","message":"{{Convert.ToHexStringLower(message)}}","signers":["node2","node3"]}""");
+        Assert.Equal(HttpStatusCode.OK, signStatus);
+        Assert.True(IndependentVerifier.VerifyEd25519(PublicKeyOf(fixture.Ed25519Keygen.Body), message, Hex(signed["signature"], 64)));
+    }
+
+    [Fact]
     public async Task Unknown_wallet_is_404_on_sign_and_pubkey()
     {
-        var (status, body) = await Server.PostAsync("/sign", """{"walletID":"nobody","message":"00"}""");
+        var (status, body) = await Server.PostAsync("/reshare", """{"walletID":"nobody"}""");
+        AssertError(status, body, HttpStatusCode.NotFound, "wallet_not_found");
+        (status, body) = await Server.PostAsync("/sign", """{"walletID":"nobody","message":"00"}""");
         AssertError(status, body, HttpStatusCode.NotFound, "wallet_not_found");
         (status, body) = await Server.GetAsync("/pubkey/nobody");
         AssertError(status, body, HttpStatusCode.NotFound, "wallet_not_found");
@@ -305,6 +338,10 @@ public sealed class BridgeApiTests(BridgeFixture fixture) : IClassFixture<Bridge
         AssertError(status, error, HttpStatusCode.BadRequest, "invalid_request");
 
         (noQuorum, error) = await server.PostAsync("/sign", """{"walletID":"w1","message":"00","signers":["node1","node3"]}""");
+        AssertError(noQuorum, error, HttpStatusCode.ServiceUnavailable, "no_quorum");
+
+        // A refresh needs every party.
+        (noQuorum, error) = await server.PostAsync("/reshare", """{"walletID":"w1"}""");
         AssertError(noQuorum, error, HttpStatusCode.ServiceUnavailable, "no_quorum");
 
         var message = RandomNumberGenerator.GetBytes(40);

@@ -153,7 +153,8 @@ public sealed class ReshareTests
         await cluster.Nodes[1].DisposeAsync();
         var down = await Assert.ThrowsAsync<MpcRequestException>(() => cluster.Coordinator.ReshareAsync("w1", Ct));
         Assert.Equal(MpcErrorCode.NoQuorum, down.Code);
-        Assert.Equal(["node2"], down.Culprits);
+        Assert.Empty(down.Culprits); // as every no_quorum: culprits are for aborts (502); the message names the node
+        Assert.Contains("node2", down.Message, StringComparison.Ordinal);
         Assert.Equal(1, (await node1.GetWalletAsync("w1", Ct))!.KeyVersion);
     }
 
