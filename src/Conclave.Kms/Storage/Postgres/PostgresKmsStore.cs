@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using Conclave.Kms.Audit;
 using Conclave.Kms.Keys;
